@@ -1,0 +1,25 @@
+/* terra-settings.h
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define TERRA_SETTINGS_KEY_CONNECTION_URI "connection-uri"
+#define TERRA_SETTINGS_KEY_IMAGES_DIR     "images-dir"
+#define TERRA_SETTINGS_DEFAULT_URI        "qemu:///session"
+
+#define TERRA_TYPE_SETTINGS (terra_settings_get_type ())
+G_DECLARE_FINAL_TYPE (TerraSettings, terra_settings, TERRA, SETTINGS, GObject)
+
+TerraSettings *terra_settings_new                (void);
+gboolean       terra_settings_get_is_persistent  (TerraSettings *self);
+char          *terra_settings_dup_connection_uri (TerraSettings *self);
+char          *terra_settings_dup_images_dir     (TerraSettings *self);
+GSettings     *terra_settings_get_gsettings      (TerraSettings *self);
+
+G_END_DECLS

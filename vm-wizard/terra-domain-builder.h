@@ -1,0 +1,71 @@
+/* terra-domain-builder.h
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libvirt-gconfig/libvirt-gconfig.h>
+#include <osinfo/osinfo.h>
+
+#include "terra-machine-spec.h"
+
+G_BEGIN_DECLS
+
+/* Our own <metadata> namespace in the domain XML. */
+#define TERRA_METADATA_NS     "https://terrarium.github.io/xmlns/domain/1.0"
+#define TERRA_METADATA_PREFIX "terrarium"
+/* libosinfo's namespace, as virt-manager and GNOME Boxes write it. */
+#define TERRA_LIBOSINFO_NS     "http://libosinfo.org/xmlns/libvirt/domain/1.0"
+#define TERRA_LIBOSINFO_PREFIX "libosinfo"
+
+/**
+ * TerraGuestCaps:
+ * What the hypervisor offers, parsed from virConnectGetDomainCapabilities()
+ * XML (one <domainCapabilities> document for one arch and virt type).
+ */
+typedef struct {
+  char     *domain_type;      /* "kvm" or "qemu" */
+  char     *arch;             /* "x86_64" */
+  char     *emulator;         /* "/usr/bin/qemu-system-x86_64" */
+  char     *machine;          /* canonical machine, e.g. "pc-q35-7.2" */
+  gboolean  is_q35;           /* machine is a q35 (no IDE bus) */
+  gboolean  has_spice;
+  gboolean  has_qxl;
+  gboolean  has_virtio_video;
+  gboolean  has_usb_tablet;
+  guint     max_vcpus;        /* <vcpu max='N'/>, 0 when absent */
+} TerraGuestCaps;
+
+TerraGuestCaps *terra_guest_caps_new_from_xml (const char      *domcaps_xml,
+                                               GError         **error);
+void            terra_guest_caps_free         (TerraGuestCaps  *caps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TerraGuestCaps, terra_guest_caps_free)
+
+/**
+ * TerraDomainMetadata:
+ * What our <terrarium:terrarium> metadata element records.
+ */
+typedef struct {
+  char    *os_id;        /* libosinfo id URI or NULL */
+  char    *os_short_id;  /* libosinfo short id or NULL */
+  char    *os_name;      /* or NULL */
+  char    *media_path;   /* the installer media, or NULL */
+  char    *created;      /* ISO 8601 UTC, or NULL */
+  char   **volumes;      /* NULL-terminated: storage volume paths the app created (delete removes these) */
+} TerraDomainMetadata;
+
+TerraDomainMetadata *terra_domain_metadata_parse (const char          *domain_xml);
+void                 terra_domain_metadata_free  (TerraDomainMetadata *md);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TerraDomainMetadata, terra_domain_metadata_free)
+
+GVirConfigDomain *terra_domain_builder_build   (const TerraMachineSpec *spec,
+                                                const TerraGuestCaps   *caps,
+                                                OsinfoOs               *os,
+                                                const char             *disk_path,
+                                                const char             *created_iso8601,
+                                                GError                **error);
+GVirConfigStorageVol *terra_volume_builder_build (const char           *volume_name,
+                                                  guint64               capacity_gib);
+
+G_END_DECLS
