@@ -45,8 +45,8 @@ terra_set_error_from_libvirt (GError     **error,
 
   verr = virGetLastError ();
   if (verr != NULL && (verr->code == VIR_ERR_NO_CONNECT ||
-                       verr->code == VIR_ERR_SYSTEM_ERROR && verr->domain == VIR_FROM_RPC ||
-                       verr->code == VIR_ERR_INTERNAL_ERROR && verr->domain == VIR_FROM_RPC))
+                       (verr->code == VIR_ERR_SYSTEM_ERROR && verr->domain == VIR_FROM_RPC) ||
+                       (verr->code == VIR_ERR_INTERNAL_ERROR && verr->domain == VIR_FROM_RPC)))
     code = TERRA_ERROR_NOT_CONNECTED;
 
   if (verr != NULL && verr->message != NULL)

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <libvirt-gconfig/libvirt-gconfig.h>
+#include "terra-gconfig-autoptr.h"
 #include <osinfo/osinfo.h>
 
 #include "terra-machine-spec.h"

@@ -1,0 +1,677 @@
+/* terra-ctl.c — terrarium-ctl, the command-line face of the core library
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "terrarium-ctl"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "terra-connection.h"
+#include "terra-display-session.h"
+#include "terra-error.h"
+#include "terra-host.h"
+#include "terra-machine.h"
+#include "terra-media-info.h"
+#include "terra-settings.h"
+#include "terra-vm-creator.h"
+
+/* Exit codes: 0 success, 1 failure (one line on stderr), 2 bad usage. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+#define SCREENSHOT_TIMEOUT_MS 15000
+
+typedef struct {
+  const char *uri;
+  TerraConnection *connection;
+} Ctl;
+
+typedef int (*CommandFunc) (Ctl *ctl, int argc, char **argv);
+
+static int
+fail (const GError *error)
+{
+  g_autofree char *summary = terra_error_get_summary (error);
+  g_autofree char *detail = terra_error_get_detail (error);
+  g_autofree char *line = NULL;
+
+  /* One line: the summary, and libvirt's detail after a colon. */
+  line = detail != NULL ? g_strdup_printf ("%s (%s)", summary, detail) : g_strdup (summary);
+  g_strdelimit (line, "\n", ' ');
+  g_printerr ("terrarium-ctl: %s\n", line);
+  return EXIT_FAIL;
+}
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("terrarium-ctl: %s\n", message);
+  g_printerr ("%s\n", _("Try “terrarium-ctl --help”."));
+  return EXIT_USAGE;
+}
+
+static gboolean
+ensure_connected (Ctl     *ctl,
+                  GError **error)
+{
+  if (ctl->connection != NULL)
+    return TRUE;
+  ctl->connection = terra_connection_new (ctl->uri);
+  if (!terra_connection_open_sync (ctl->connection, NULL, error))
+    {
+      g_clear_object (&ctl->connection);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static TerraMachine *
+find_machine (Ctl         *ctl,
+              const char  *name_or_uuid,
+              GError     **error)
+{
+  virConnectPtr conn;
+  virDomainPtr dom;
+  TerraMachine *machine;
+
+  if (!ensure_connected (ctl, error))
+    return NULL;
+  conn = terra_connection_dup_handle (ctl->connection);
+  dom = virDomainLookupByName (conn, name_or_uuid);
+  if (dom == NULL)
+    dom = virDomainLookupByUUIDString (conn, name_or_uuid);
+  virResetLastError ();
+  virConnectClose (conn);
+  if (dom == NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_NOT_FOUND,
+                   _("There is no virtual machine named “%s”."), name_or_uuid);
+      return NULL;
+    }
+  machine = terra_machine_new_sync (ctl->connection, dom, error);
+  virDomainFree (dom);
+  return machine;
+}
+
+static void
+print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, node);
+  text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+add_nullable_string (JsonBuilder *b,
+                     const char  *member,
+                     const char  *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+build_machine_json (JsonBuilder  *b,
+                    TerraMachine *m)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, terra_machine_get_name (m));
+  json_builder_set_member_name (b, "uuid");
+  json_builder_add_string_value (b, terra_machine_get_uuid (m));
+  json_builder_set_member_name (b, "state");
+  json_builder_add_string_value (b, terra_machine_state_to_string (terra_machine_get_state (m)));
+  json_builder_set_member_name (b, "memory_mib");
+  json_builder_add_int_value (b, terra_machine_get_memory_mib (m));
+  json_builder_set_member_name (b, "vcpus");
+  json_builder_add_int_value (b, terra_machine_get_vcpus (m));
+  add_nullable_string (b, "os_id", terra_machine_get_os_id (m));
+  json_builder_set_member_name (b, "accel");
+  json_builder_add_string_value (b, terra_accel_to_string (terra_machine_get_accel (m)));
+  json_builder_end_object (b);
+}
+
+static void
+print_machine_line (TerraMachine *m)
+{
+  g_print ("%-24s %-9s %6" G_GUINT64_FORMAT " MiB %3u vCPU  %-4s %s\n",
+           terra_machine_get_name (m),
+           terra_machine_state_to_string (terra_machine_get_state (m)),
+           terra_machine_get_memory_mib (m),
+           terra_machine_get_vcpus (m),
+           terra_accel_to_string (terra_machine_get_accel (m)),
+           terra_machine_get_os_id (m) ? terra_machine_get_os_id (m) : "-");
+}
+
+static gboolean
+parse_options (GOptionEntry   *entries,
+               const char     *parameter_string,
+               const char     *summary,
+               int            *argc,
+               char         ***argv,
+               int             n_positional,
+               int            *exit_code)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter_string);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *exit_code = usage_error (error->message);
+      return FALSE;
+    }
+  if (*argc - 1 != n_positional)
+    {
+      *exit_code = usage_error (_("Wrong number of arguments."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+cmd_list (Ctl   *ctl,
+          int    argc,
+          char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GPtrArray) machines = g_ptr_array_new_with_free_func (g_object_unref);
+  virDomainPtr *domains = NULL;
+  virConnectPtr conn;
+  int n, code;
+
+  if (!parse_options (entries, NULL, _("List virtual machines"), &argc, &argv, 0, &code))
+    return code;
+  if (!ensure_connected (ctl, &error))
+    return fail (error);
+
+  conn = terra_connection_dup_handle (ctl->connection);
+  n = virConnectListAllDomains (conn, &domains, 0);
+  if (n < 0)
+    {
+      terra_set_error_from_libvirt (&error, _("Could not list virtual machines."));
+      virConnectClose (conn);
+      return fail (error);
+    }
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      TerraMachine *m = terra_machine_new_sync (ctl->connection, domains[i], &local_error);
+      if (m != NULL)
+        g_ptr_array_add (machines, m);
+      virDomainFree (domains[i]);
+    }
+  free (domains);
+  virConnectClose (conn);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = NULL;
+      json_builder_begin_array (b);
+      for (guint i = 0; i < machines->len; i++)
+        build_machine_json (b, g_ptr_array_index (machines, i));
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      print_json (root);
+    }
+  else
+    for (guint i = 0; i < machines->len; i++)
+      print_machine_line (g_ptr_array_index (machines, i));
+
+  return EXIT_OK;
+}
+
+static void
+add_resources (JsonBuilder          *b,
+               const char           *member,
+               const TerraResources *r)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "memory_mib");
+  if (r->memory_mib) json_builder_add_int_value (b, r->memory_mib); else json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "vcpus");
+  if (r->vcpus) json_builder_add_int_value (b, r->vcpus); else json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "disk_gib");
+  if (r->disk_gib) json_builder_add_int_value (b, r->disk_gib); else json_builder_add_null_value (b);
+  json_builder_end_object (b);
+}
+
+static int
+cmd_detect (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMediaInfo) info = NULL;
+  TerraResources rec, min;
+  int code;
+
+  if (!parse_options (entries, _("PATH"), _("Identify installer media with libosinfo"), &argc, &argv, 1, &code))
+    return code;
+
+  info = terra_media_info_detect_sync (argv[1], NULL, &error);
+  if (info == NULL)
+    return fail (error);
+
+  /* Report only what libosinfo said: no generic defaults here. */
+  memset (&rec, 0, sizeof rec);
+  memset (&min, 0, sizeof min);
+  if (terra_media_info_get_os (info) != NULL)
+    terra_os_db_get_resources (terra_media_info_get_os (info), terra_media_info_get_arch (info), &rec, &min);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "identified");
+      json_builder_add_boolean_value (b, terra_media_info_get_identified (info));
+      add_nullable_string (b, "os_id", terra_media_info_get_os_short_id (info));
+      add_nullable_string (b, "os_uri", terra_media_info_get_os_id (info));
+      add_nullable_string (b, "os_name", terra_media_info_get_os_name (info));
+      add_nullable_string (b, "family", terra_media_info_get_family (info));
+      add_nullable_string (b, "arch", terra_media_info_get_arch (info));
+      add_nullable_string (b, "volume_id", terra_media_info_get_volume_id (info));
+      json_builder_set_member_name (b, "installer");
+      json_builder_add_boolean_value (b, terra_media_info_get_installer (info));
+      json_builder_set_member_name (b, "live");
+      json_builder_add_boolean_value (b, terra_media_info_get_live (info));
+      add_resources (b, "recommended", &rec);
+      add_resources (b, "minimum", &min);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      print_json (root);
+    }
+  else if (terra_media_info_get_identified (info))
+    g_print ("%s (%s)\n", terra_media_info_get_os_name (info), terra_media_info_get_os_short_id (info));
+  else
+    g_print (_("Unknown OS (family guess: %s)\n"),
+             terra_media_info_get_family (info) ? terra_media_info_get_family (info) : _("none"));
+
+  return EXIT_OK;
+}
+
+static int
+cmd_create (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  g_autofree char *media = NULL;
+  g_autofree char *name = NULL;
+  gint64 memory = 0, disk = 0;
+  int vcpus = 0;
+  gboolean start = FALSE, json = FALSE;
+  GOptionEntry entries[] = {
+    { "media", 0, 0, G_OPTION_ARG_FILENAME, &media, N_("Installer ISO"), N_("PATH") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Name of the new machine"), N_("NAME") },
+    { "memory", 0, 0, G_OPTION_ARG_INT64, &memory, N_("RAM in MiB"), N_("MIB") },
+    { "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, N_("Number of vCPUs"), N_("N") },
+    { "disk", 0, 0, G_OPTION_ARG_INT64, &disk, N_("Disk size in GiB"), N_("GIB") },
+    { "start", 0, 0, G_OPTION_ARG_NONE, &start, N_("Start it"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMediaInfo) info = NULL;
+  g_autoptr(TerraHostInfo) host = NULL;
+  g_autoptr(TerraMachineSpec) spec = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *abs_media = NULL;
+  int code;
+
+  if (!parse_options (entries, NULL, _("Create a virtual machine from installer media"), &argc, &argv, 0, &code))
+    return code;
+  if (media == NULL)
+    return usage_error (_("--media PATH is required."));
+  if (memory < 0 || vcpus < 0 || disk < 0)
+    return usage_error (_("Memory, vCPUs and disk size must be positive."));
+
+  abs_media = g_canonicalize_filename (media, NULL);
+  info = terra_media_info_detect_sync (abs_media, NULL, &error);
+  if (info == NULL)
+    return fail (error);
+  if (!ensure_connected (ctl, &error))
+    return fail (error);
+  host = terra_host_info_query_sync (ctl->connection, NULL, &error);
+  if (host == NULL)
+    return fail (error);
+
+  spec = terra_vm_creator_suggest_spec (info, host, NULL);
+  if (name != NULL)
+    {
+      g_free (spec->name);
+      spec->name = g_steal_pointer (&name);
+    }
+  if (memory > 0)
+    spec->memory_mib = memory;
+  if (vcpus > 0)
+    spec->vcpus = vcpus;
+  if (disk > 0)
+    spec->disk_gib = disk;
+
+  if (spec->memory_mib > host->memory_total_mib)
+    g_printerr (_("terrarium-ctl: warning: %" G_GUINT64_FORMAT " MiB is more than the host’s %" G_GUINT64_FORMAT " MiB of RAM\n"),
+                spec->memory_mib, host->memory_total_mib);
+  if (spec->vcpus > host->cpus)
+    g_printerr (_("terrarium-ctl: warning: %u vCPUs is more than the host’s %u CPU threads\n"),
+                spec->vcpus, host->cpus);
+  if (host->accel == TERRA_ACCEL_TCG)
+    g_printerr (_("terrarium-ctl: note: emulated: KVM is not available, the guest will be slow (%s)\n"),
+                host->kvm_problem ? host->kvm_problem : "");
+
+  uuid = terra_vm_creator_create_sync (ctl->connection, spec, start, NULL, &error);
+  if (uuid == NULL)
+    return fail (error);
+
+  machine = find_machine (ctl, uuid, &error);
+  if (machine == NULL)
+    return fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      build_machine_json (b, machine);
+      root = json_builder_get_root (b);
+      print_json (root);
+    }
+  else
+    print_machine_line (machine);
+  return EXIT_OK;
+}
+
+static int
+cmd_action (Ctl                *ctl,
+            int                 argc,
+            char              **argv,
+            TerraMachineAction  action,
+            const char         *summary)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  int code;
+
+  if (!parse_options (entries, _("NAME"), summary, &argc, &argv, 1, &code))
+    return code;
+  machine = find_machine (ctl, argv[1], &error);
+  if (machine == NULL)
+    return fail (error);
+  if (!terra_machine_run_action_sync (machine, action, NULL, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
+static int
+cmd_start (Ctl *ctl, int argc, char **argv)
+{
+  return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_START, _("Start a virtual machine"));
+}
+
+static int
+cmd_shutdown (Ctl *ctl, int argc, char **argv)
+{
+  return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_SHUTDOWN,
+                     _("Ask a virtual machine to shut down (ACPI power button)"));
+}
+
+static int
+cmd_force_off (Ctl *ctl, int argc, char **argv)
+{
+  return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_FORCE_OFF, _("Force a virtual machine off"));
+}
+
+static int
+cmd_delete (Ctl *ctl, int argc, char **argv)
+{
+  return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_DELETE,
+                     _("Delete a virtual machine and the disk images Terrarium created for it"));
+}
+
+/* The display fd provider: libvirt's virDomainOpenGraphicsFD in a worker. */
+static void
+provide_fd (gpointer             user_data,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             callback_data)
+{
+  terra_machine_open_graphics_fd_async (TERRA_MACHINE (user_data), cancellable, callback, callback_data);
+}
+
+static TerraMachine *
+find_running_machine (Ctl         *ctl,
+                      const char  *name,
+                      GError     **error)
+{
+  g_autoptr(TerraMachine) machine = find_machine (ctl, name, error);
+
+  if (machine == NULL)
+    return NULL;
+  if (!terra_machine_get_is_running (machine))
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE,
+                   _("“%s” is not running. Start it first."), name);
+      return NULL;
+    }
+  return g_steal_pointer (&machine);
+}
+
+static int
+cmd_screenshot (Ctl   *ctl,
+                int    argc,
+                char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  int code;
+
+  if (!parse_options (entries, _("NAME FILE.png"), _("Save the guest’s screen as PNG, through SPICE"),
+                      &argc, &argv, 2, &code))
+    return code;
+  machine = find_running_machine (ctl, argv[1], &error);
+  if (machine == NULL)
+    return fail (error);
+  if (!terra_display_capture_png_sync (provide_fd, machine, argv[2], SCREENSHOT_TIMEOUT_MS, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
+static int
+cmd_type (Ctl   *ctl,
+          int    argc,
+          char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  g_autofree char *text = NULL;
+  int code;
+
+  if (!parse_options (entries, _("NAME TEXT"),
+                      _("Type text on the guest’s keyboard through SPICE (US layout; \\n is Enter)"),
+                      &argc, &argv, 2, &code))
+    return code;
+  machine = find_running_machine (ctl, argv[1], &error);
+  if (machine == NULL)
+    return fail (error);
+  text = g_strcompress (argv[2]);
+  if (!terra_display_type_text_sync (provide_fd, machine, text, SCREENSHOT_TIMEOUT_MS, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
+static int
+cmd_host (Ctl   *ctl,
+          int    argc,
+          char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraHostInfo) host = NULL;
+  int code;
+
+  if (!parse_options (entries, NULL, _("Show the host’s resources and acceleration"), &argc, &argv, 0, &code))
+    return code;
+  if (!ensure_connected (ctl, &error))
+    return fail (error);
+  host = terra_host_info_query_sync (ctl->connection, NULL, &error);
+  if (host == NULL)
+    return fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "memory_total_mib");
+      json_builder_add_int_value (b, host->memory_total_mib);
+      json_builder_set_member_name (b, "memory_free_mib");
+      json_builder_add_int_value (b, host->memory_free_mib);
+      json_builder_set_member_name (b, "cpus");
+      json_builder_add_int_value (b, host->cpus);
+      json_builder_set_member_name (b, "accel");
+      json_builder_add_string_value (b, terra_accel_to_string (host->accel));
+      add_nullable_string (b, "kvm_problem", host->kvm_problem);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      print_json (root);
+    }
+  else
+    {
+      g_print (_("Memory: %" G_GUINT64_FORMAT " MiB total, %" G_GUINT64_FORMAT " MiB available\n"),
+               host->memory_total_mib, host->memory_free_mib);
+      g_print (_("CPU threads: %u\n"), host->cpus);
+      if (host->accel == TERRA_ACCEL_KVM)
+        g_print (_("Acceleration: KVM\n"));
+      else
+        g_print (_("Acceleration: none, guests are emulated (TCG): %s\n"), host->kvm_problem);
+    }
+  return EXIT_OK;
+}
+
+static const struct {
+  const char  *name;
+  CommandFunc  func;
+  const char  *help;
+} commands[] = {
+  { "list", cmd_list, N_("List virtual machines [--json]") },
+  { "detect", cmd_detect, N_("Identify installer media: detect PATH [--json]") },
+  { "create", cmd_create, N_("Create: --media PATH [--name NAME] [--memory MIB] [--vcpus N] [--disk GIB] [--start] [--json]") },
+  { "start", cmd_start, N_("Start: start NAME") },
+  { "shutdown", cmd_shutdown, N_("Shut down (ACPI): shutdown NAME") },
+  { "force-off", cmd_force_off, N_("Force off: force-off NAME") },
+  { "delete", cmd_delete, N_("Delete with its disk images: delete NAME") },
+  { "screenshot", cmd_screenshot, N_("Save the screen: screenshot NAME FILE.png") },
+  { "type", cmd_type, N_("Type on the guest’s keyboard: type NAME TEXT") },
+  { "host", cmd_host, N_("Host resources: host [--json]") },
+};
+
+static void
+print_help (void)
+{
+  g_print ("%s\n\n", _("Usage: terrarium-ctl [--connect URI] COMMAND [ARGS…]"));
+  g_print ("%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_print ("  %-11s %s\n", commands[i].name, _(commands[i].help));
+  g_print ("\n%s\n", _("Exit status: 0 success, 1 failure, 2 bad usage."));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(TerraSettings) settings = NULL;
+  g_autofree char *uri = NULL;
+  Ctl ctl = { 0 };
+  int i = 1, ret;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  settings = terra_settings_new ();
+  uri = terra_settings_dup_connection_uri (settings);
+  ctl.uri = uri;
+
+  for (; i < argc && argv[i][0] == '-'; i++)
+    {
+      if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+        {
+          print_help ();
+          return EXIT_OK;
+        }
+      else if (g_str_equal (argv[i], "--version"))
+        {
+          g_print ("terrarium-ctl %s\n", PACKAGE_VERSION);
+          return EXIT_OK;
+        }
+      else if (g_str_equal (argv[i], "--connect") || g_str_equal (argv[i], "-c"))
+        {
+          if (++i >= argc)
+            return usage_error (_("--connect needs a URI."));
+          ctl.uri = argv[i];
+        }
+      else if (g_str_has_prefix (argv[i], "--connect="))
+        ctl.uri = argv[i] + strlen ("--connect=");
+      else
+        {
+          g_autofree char *msg = g_strdup_printf (_("Unknown option %s."), argv[i]);
+          return usage_error (msg);
+        }
+    }
+
+  if (i >= argc)
+    return usage_error (_("No command given."));
+
+  terra_connection_init_libvirt ();
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    if (g_str_equal (argv[i], commands[c].name))
+      {
+        ret = commands[c].func (&ctl, argc - i, argv + i);
+        g_clear_object (&ctl.connection);
+        return ret;
+      }
+
+  {
+    g_autofree char *msg = g_strdup_printf (_("Unknown command “%s”."), argv[i]);
+    return usage_error (msg);
+  }
+}
