@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <unistd.h>
+
 #include "terra-settings.h"
 
 /*
@@ -125,7 +127,8 @@ terra_settings_dup_connection_uri (TerraSettings *self)
  * The directory of the app's storage pool, where new disk images go.
  *
  * Returns: (transfer full): an absolute path; `$XDG_DATA_HOME/terrarium/images`
- *   when the key is empty (the default).
+ *   when the key is empty (the default); /var/lib/libvirt/images/terrarium
+ *   for root.
  */
 char *
 terra_settings_dup_images_dir (TerraSettings *self)
@@ -137,6 +140,12 @@ terra_settings_dup_images_dir (TerraSettings *self)
   if (self->settings != NULL)
     dir = g_settings_get_string (self->settings, TERRA_SETTINGS_KEY_IMAGES_DIR);
   if (dir == NULL || *dir == '\0' || !g_path_is_absolute (dir))
-    return g_build_filename (g_get_user_data_dir (), "terrarium", "images", NULL);
+    {
+      /* As root, qemu:///session is the system daemon, whose QEMU runs as
+       * libvirt-qemu and cannot enter /root: use libvirt's images folder. */
+      if (getuid () == 0)
+        return g_strdup ("/var/lib/libvirt/images/terrarium");
+      return g_build_filename (g_get_user_data_dir (), "terrarium", "images", NULL);
+    }
   return g_steal_pointer (&dir);
 }
