@@ -650,6 +650,25 @@ delete_owned_volumes (virConnectPtr   conn,
     }
 }
 
+/* Undefines with the domain's managed save, snapshot metadata and NVRAM.
+ * Drivers that do not know a flag (the NVRAM flag on drivers without
+ * firmware files, e.g. libvirt's test driver) reject the call, so it is
+ * retried without it: a domain without NVRAM has none to remove. */
+static int
+undefine_domain (virDomainPtr dom)
+{
+  const unsigned int base = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA;
+  virErrorPtr err;
+
+  if (virDomainUndefineFlags (dom, base | VIR_DOMAIN_UNDEFINE_NVRAM) == 0)
+    return 0;
+  err = virGetLastError ();
+  if (err == NULL || (err->code != VIR_ERR_INVALID_ARG && err->code != VIR_ERR_NO_SUPPORT))
+    return -1;
+  virResetLastError ();
+  return virDomainUndefineFlags (dom, base);
+}
+
 /**
  * terra_machine_run_action_sync:
  * @self: a #TerraMachine
@@ -762,10 +781,7 @@ terra_machine_run_action_sync (TerraMachine        *self,
             terra_set_error_from_libvirt (error, _("Could not force “%s” off to delete it."), name);
             return FALSE;
           }
-        if (virDomainUndefineFlags (self->domain,
-                                    VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                                    VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
-                                    VIR_DOMAIN_UNDEFINE_NVRAM) < 0)
+        if (undefine_domain (self->domain) < 0)
           {
             terra_set_error_from_libvirt (error, _("Could not delete “%s”."), name);
             return FALSE;

@@ -1,0 +1,287 @@
+/* test-domain-builder.c — domain XML from a spec, on real domain capabilities
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "terra-domain-builder.h"
+#include "terra-error.h"
+#include "terra-os-db.h"
+
+
+/* Number of nodes @expr selects in @xml (namespaces: t = ours, o = libosinfo). */
+static int
+xml_count (const char *xml,
+           const char *expr)
+{
+  xmlDoc *doc = xmlReadMemory (xml, strlen (xml), "t.xml", NULL, XML_PARSE_NONET);
+  xmlXPathContext *ctx;
+  xmlXPathObject *obj;
+  int n;
+
+  g_assert_nonnull (doc);
+  ctx = xmlXPathNewContext (doc);
+  xmlXPathRegisterNs (ctx, (const xmlChar *)"t", (const xmlChar *)TERRA_METADATA_NS);
+  xmlXPathRegisterNs (ctx, (const xmlChar *)"o", (const xmlChar *)TERRA_LIBOSINFO_NS);
+  obj = xmlXPathEvalExpression ((const xmlChar *)expr, ctx);
+  g_assert_nonnull (obj);
+  n = obj->nodesetval ? obj->nodesetval->nodeNr : 0;
+  xmlXPathFreeObject (obj);
+  xmlXPathFreeContext (ctx);
+  xmlFreeDoc (doc);
+  return n;
+}
+#define assert_xml(xml, expr)    g_assert_cmpint (xml_count (xml, expr), >, 0)
+#define assert_no_xml(xml, expr) g_assert_cmpint (xml_count (xml, expr), ==, 0)
+
+/* Captured with `virsh domcapabilities --virttype qemu --arch x86_64
+ * --machine q35` on Debian 12 (libvirt 9.0, QEMU 7.2). */
+static char *
+load_caps_xml (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "domcaps-qemu-q35.xml", NULL);
+  char *xml = NULL;
+
+  g_assert_true (g_file_get_contents (path, &xml, NULL, NULL));
+  return xml;
+}
+
+static TerraGuestCaps *
+load_caps (void)
+{
+  g_autofree char *xml = load_caps_xml ();
+  g_autoptr(GError) error = NULL;
+  TerraGuestCaps *caps = terra_guest_caps_new_from_xml (xml, &error);
+
+  g_assert_no_error (error);
+  return caps;
+}
+
+static void
+test_caps_parse (void)
+{
+  g_autoptr(TerraGuestCaps) caps = load_caps ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (caps->domain_type, ==, "qemu");
+  g_assert_cmpstr (caps->arch, ==, "x86_64");
+  g_assert_cmpstr (caps->machine, ==, "pc-q35-7.2");
+  g_assert_cmpstr (caps->emulator, ==, "/usr/bin/qemu-system-x86_64");
+  g_assert_true (caps->is_q35);
+  g_assert_true (caps->has_spice);
+  g_assert_true (caps->has_qxl);
+  g_assert_cmpuint (caps->max_vcpus, ==, 288);
+
+  g_assert_null (terra_guest_caps_new_from_xml ("<not-closed", &error));
+  g_assert_error (error, TERRA_ERROR, TERRA_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_null (terra_guest_caps_new_from_xml ("<domainCapabilities/>", &error));
+  g_assert_error (error, TERRA_ERROR, TERRA_ERROR_FAILED);
+}
+
+static TerraMachineSpec *
+make_spec (const char *name)
+{
+  TerraMachineSpec *spec = terra_machine_spec_new ();
+
+  spec->name = g_strdup (name);
+  spec->media_path = g_strdup ("/tmp/media & <stuff>/inst'all\".iso");
+  spec->memory_mib = 1536;
+  spec->vcpus = 2;
+  spec->disk_gib = 10;
+  return spec;
+}
+
+static char *
+build_xml (const TerraMachineSpec *spec,
+           const TerraGuestCaps   *caps,
+           OsinfoOs               *os)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVirConfigDomain) domain = NULL;
+
+  domain = terra_domain_builder_build (spec, caps, os, "/pool/a&b.qcow2", "2026-11-25T10:00:00Z", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (domain);
+  return gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+}
+
+static void
+test_build_escapes_and_devices (void)
+{
+  g_autoptr(TerraGuestCaps) caps = load_caps ();
+  g_autoptr(TerraMachineSpec) spec = make_spec ("Tricky <name> & \"quotes\" 'too'");
+  g_autofree char *xml = build_xml (spec, caps, NULL);
+  g_autoptr(GVirConfigDomain) parsed = NULL;
+  g_autoptr(TerraDomainMetadata) md = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* It parses, and user text comes back unchanged. */
+  parsed = gvir_config_domain_new_from_xml (xml, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gvir_config_domain_get_name (parsed), ==, spec->name);
+  g_assert_cmpuint (gvir_config_domain_get_memory (parsed), ==, 1536 * 1024);
+  g_assert_cmpuint (gvir_config_domain_get_vcpus (parsed), ==, 2);
+  g_assert_cmpint (gvir_config_domain_get_virt_type (parsed), ==, GVIR_CONFIG_DOMAIN_VIRT_QEMU);
+
+  /* Devices the display and the tests rely on. */
+  assert_xml (xml, "/domain/devices/graphics[@type='spice']/listen[@type='none']");
+  assert_no_xml (xml, "//graphics/@port | //graphics/@tlsPort | //graphics/@autoport");
+  assert_xml (xml, "/domain/devices/input[@type='tablet'][@bus='usb']");
+  assert_xml (xml, "/domain/devices/controller[@type='usb'][@model='qemu-xhci']");
+  assert_xml (xml, "/domain/devices/video/model[@type='qxl']");
+  assert_xml (xml, "/domain/devices/channel[@type='spicevmc']/target[@name='com.redhat.spice.0']");
+  assert_xml (xml, "/domain/devices/interface[@type='user']/model[@type='virtio']");
+  assert_xml (xml, "/domain/os/type[@machine='pc-q35-7.2'][@arch='x86_64'][text()='hvm']");
+  /* Unknown OS: virtio disk; the CD-ROM is read-only on SATA; the disk is qcow2. */
+  assert_xml (xml, "/domain/devices/disk[@device='cdrom'][readonly]/target[@bus='sata']");
+  assert_xml (xml, "/domain/devices/disk[@device='disk']/driver[@type='qcow2']");
+  assert_xml (xml, "/domain/devices/disk[@device='disk']/target[@bus='virtio']");
+  /* Unknown OS: no libosinfo metadata. */
+  assert_no_xml (xml, "/domain/metadata/o:libosinfo");
+  assert_xml (xml, "/domain/metadata/t:terrarium/t:volume");
+
+  md = terra_domain_metadata_parse (xml);
+  g_assert_nonnull (md);
+  g_assert_cmpstr (md->media_path, ==, spec->media_path);
+  g_assert_cmpstr (md->created, ==, "2026-11-25T10:00:00Z");
+  g_assert_null (md->os_short_id);
+  g_assert_cmpuint (g_strv_length (md->volumes), ==, 1);
+  g_assert_cmpstr (md->volumes[0], ==, "/pool/a&b.qcow2");
+}
+
+static void
+test_build_follows_libosinfo (void)
+{
+  g_autoptr(TerraGuestCaps) caps = load_caps ();
+  g_autoptr(TerraMachineSpec) spec = make_spec ("os");
+  OsinfoOs *debian = terra_os_db_find_os ("debian11");
+  OsinfoOs *windows = terra_os_db_find_os ("win10");
+  g_autofree char *linux_xml = NULL;
+  g_autofree char *win_xml = NULL;
+  g_autoptr(TerraDomainMetadata) md = NULL;
+
+  g_assert_nonnull (debian);
+  g_assert_nonnull (windows);
+  g_assert_true (debian == terra_os_db_find_os ("http://debian.org/debian/11"));
+
+  linux_xml = build_xml (spec, caps, debian);
+  assert_xml (linux_xml, "/domain/devices/disk[@device='disk']/target[@bus='virtio']");
+  assert_xml (linux_xml, "/domain/metadata/o:libosinfo/o:os[@id='http://debian.org/debian/11']");
+  assert_xml (linux_xml, "/domain/clock[@offset='utc']");
+  md = terra_domain_metadata_parse (linux_xml);
+  g_assert_cmpstr (md->os_short_id, ==, "debian11");
+  g_assert_cmpstr (md->os_name, ==, "Debian 11");
+  g_assert_cmpstr (md->os_id, ==, "http://debian.org/debian/11");
+
+  /* Windows 10 has no virtio drivers in its installer: SATA and e1000e. */
+  win_xml = build_xml (spec, caps, windows);
+  assert_no_xml (win_xml, "//target[@bus='virtio']");
+  assert_xml (win_xml, "/domain/devices/interface/model[@type='e1000e']");
+  assert_xml (win_xml, "/domain/clock[@offset='localtime']");
+}
+
+static void
+test_build_kvm_and_limits (void)
+{
+  g_autofree char *xml = load_caps_xml ();
+  g_autoptr(GString) kvm_xml = g_string_new (xml);
+  g_autoptr(TerraGuestCaps) caps = NULL;
+  g_autoptr(TerraMachineSpec) spec = make_spec ("limits");
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_string_replace (kvm_xml, "<domain>qemu</domain>", "<domain>kvm</domain>", 1);
+  caps = terra_guest_caps_new_from_xml (kvm_xml->str, &error);
+  g_assert_no_error (error);
+  out = build_xml (spec, caps, NULL);
+  assert_xml (out, "/domain[@type='kvm']/cpu[@mode='host-passthrough']");
+
+  spec->vcpus = 289;
+  domain = terra_domain_builder_build (spec, caps, NULL, "/d.qcow2", NULL, &error);
+  g_assert_null (domain);
+  g_assert_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT);
+}
+
+/* libvirt itself accepts what we build: define it on the test driver. */
+static void
+test_build_defines (void)
+{
+  g_autoptr(TerraGuestCaps) caps = load_caps ();
+  g_autoptr(TerraMachineSpec) spec = make_spec ("defined <ok> & fine");
+  g_autofree char *xml = NULL;
+  g_autoptr(GString) test_xml = NULL;
+  virConnectPtr conn;
+  virDomainPtr dom;
+  g_autofree char *dumped = NULL;
+  g_autoptr(TerraDomainMetadata) md = NULL;
+
+  /* The test driver only has the "pc" machine and no q35 SATA rules. */
+  g_free (caps->machine);
+  caps->machine = g_strdup ("pc");
+  caps->domain_type[0] = 'q';
+  xml = build_xml (spec, caps, NULL);
+  test_xml = g_string_new (xml);
+  g_string_replace (test_xml, "<domain type=\"qemu\"", "<domain type=\"test\"", 1);
+
+  conn = virConnectOpen ("test:///default");
+  g_assert_nonnull (conn);
+  dom = virDomainDefineXML (conn, test_xml->str);
+  if (dom == NULL)
+    g_error ("libvirt refused the domain: %s\n%s", virGetLastErrorMessage (), test_xml->str);
+  g_assert_cmpstr (virDomainGetName (dom), ==, spec->name);
+  dumped = virDomainGetXMLDesc (dom, 0);
+  md = terra_domain_metadata_parse (dumped);
+  g_assert_nonnull (md);
+  g_assert_cmpstr (md->volumes[0], ==, "/pool/a&b.qcow2");
+  g_assert_cmpstr (md->media_path, ==, spec->media_path);
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  virDomainFree (dom);
+  virConnectClose (conn);
+}
+
+static void
+test_volume (void)
+{
+  g_autoptr(GVirConfigStorageVol) vol = terra_volume_builder_build ("x&y.qcow2", 20);
+  g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (vol));
+
+  assert_xml (xml, "/volume/name[text()='x&y.qcow2']");
+  assert_xml (xml, "/volume/capacity[text()='21474836480']");
+  assert_xml (xml, "/volume/target/format[@type='qcow2']");
+}
+
+static void
+test_metadata_foreign (void)
+{
+  g_assert_null (terra_domain_metadata_parse ("<domain type='kvm'><name>x</name></domain>"));
+  g_assert_null (terra_domain_metadata_parse ("not xml"));
+  g_assert_null (terra_domain_metadata_parse (NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gvir_config_init (&argc, &argv);
+
+  g_test_add_func ("/domain-builder/caps", test_caps_parse);
+  g_test_add_func ("/domain-builder/escapes-and-devices", test_build_escapes_and_devices);
+  g_test_add_func ("/domain-builder/libosinfo", test_build_follows_libosinfo);
+  g_test_add_func ("/domain-builder/kvm-and-limits", test_build_kvm_and_limits);
+  g_test_add_func ("/domain-builder/defines", test_build_defines);
+  g_test_add_func ("/domain-builder/volume", test_volume);
+  g_test_add_func ("/domain-builder/metadata-foreign", test_metadata_foreign);
+  return g_test_run ();
+}

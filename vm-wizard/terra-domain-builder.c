@@ -1,0 +1,561 @@
+/* terra-domain-builder.c — domain and volume XML, built with libvirt-gconfig
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "terra-domain-builder"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "terra-domain-builder.h"
+#include "terra-error.h"
+#include "terra-os-db.h"
+
+/*
+ * Everything a user typed (name, paths) reaches the XML through
+ * libvirt-gconfig setters or libxml2 node APIs, which escape it. The only
+ * literal XML here is constant (no user data in it).
+ */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathContext, xmlXPathFreeContext)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathObject, xmlXPathFreeObject)
+
+static xmlDoc *
+parse_xml (const char *xml)
+{
+  if (xml == NULL)
+    return NULL;
+  return xmlReadMemory (xml, strlen (xml), "terrarium.xml", NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+/* The string value of an XPath expression, or NULL when it is empty. */
+static char *
+xpath_string (xmlXPathContext *ctx,
+              const char      *expr)
+{
+  g_autoptr(xmlXPathObject) obj = NULL;
+  g_autofree char *wrapped = g_strdup_printf ("string(%s)", expr);
+  char *result = NULL;
+
+  obj = xmlXPathEvalExpression ((const xmlChar *)wrapped, ctx);
+  if (obj != NULL && obj->type == XPATH_STRING && obj->stringval != NULL && obj->stringval[0] != '\0')
+    result = g_strdup ((const char *)obj->stringval);
+  return result;
+}
+
+static gboolean
+xpath_exists (xmlXPathContext *ctx,
+              const char      *expr)
+{
+  g_autoptr(xmlXPathObject) obj = xmlXPathEvalExpression ((const xmlChar *)expr, ctx);
+
+  return obj != NULL && obj->type == XPATH_NODESET && obj->nodesetval != NULL && obj->nodesetval->nodeNr > 0;
+}
+
+/**
+ * terra_guest_caps_new_from_xml:
+ * @domcaps_xml: the output of virConnectGetDomainCapabilities() (libvirt's
+ *   "domain capabilities" format, https://libvirt.org/formatdomaincaps.html)
+ * @error: %TERRA_ERROR_FAILED when the XML cannot be parsed or lacks a domain type
+ *
+ * Reads what the builder needs from domain capabilities: virt type
+ * ("kvm"/"qemu"), emulator, canonical machine type, the maximum vCPUs and
+ * which graphics, video models and devices exist.
+ *
+ * Returns: (transfer full) (nullable): the capabilities; free with terra_guest_caps_free()
+ */
+TerraGuestCaps *
+terra_guest_caps_new_from_xml (const char  *domcaps_xml,
+                               GError     **error)
+{
+  g_autoptr(xmlDoc) doc = parse_xml (domcaps_xml);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(TerraGuestCaps) caps = NULL;
+  g_autofree char *max = NULL;
+
+  if (doc == NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED,
+                   _("The hypervisor’s capabilities could not be read.\n\nThe domain capabilities XML is not valid."));
+      return NULL;
+    }
+  ctx = xmlXPathNewContext (doc);
+
+  caps = g_new0 (TerraGuestCaps, 1);
+  caps->domain_type = xpath_string (ctx, "/domainCapabilities/domain");
+  caps->arch = xpath_string (ctx, "/domainCapabilities/arch");
+  caps->emulator = xpath_string (ctx, "/domainCapabilities/path");
+  caps->machine = xpath_string (ctx, "/domainCapabilities/machine");
+  if (caps->domain_type == NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED,
+                   _("The hypervisor’s capabilities could not be read.\n\nThey name no domain type."));
+      return NULL;
+    }
+  if (caps->arch == NULL)
+    caps->arch = g_strdup ("x86_64");
+  caps->is_q35 = caps->machine != NULL && strstr (caps->machine, "q35") != NULL;
+  caps->has_spice = xpath_exists (ctx, "/domainCapabilities/devices/graphics[@supported='yes']"
+                                       "/enum[@name='type']/value[text()='spice']");
+  caps->has_qxl = xpath_exists (ctx, "/domainCapabilities/devices/video[@supported='yes']"
+                                     "/enum[@name='modelType']/value[text()='qxl']");
+  caps->has_virtio_video = xpath_exists (ctx, "/domainCapabilities/devices/video[@supported='yes']"
+                                              "/enum[@name='modelType']/value[text()='virtio']");
+  /* libvirt 9.0 domain capabilities do not list input devices; every
+   * x86_64 QEMU machine has USB and usb-tablet. */
+  caps->has_usb_tablet = g_strcmp0 (caps->arch, "x86_64") == 0 || g_strcmp0 (caps->arch, "i686") == 0;
+  max = xpath_string (ctx, "/domainCapabilities/vcpu/@max");
+  caps->max_vcpus = max != NULL ? (guint)g_ascii_strtoull (max, NULL, 10) : 0;
+
+  return g_steal_pointer (&caps);
+}
+
+/**
+ * terra_guest_caps_free:
+ * @caps: (nullable): capabilities
+ */
+void
+terra_guest_caps_free (TerraGuestCaps *caps)
+{
+  if (caps == NULL)
+    return;
+  g_free (caps->domain_type);
+  g_free (caps->arch);
+  g_free (caps->emulator);
+  g_free (caps->machine);
+  g_free (caps);
+}
+
+/**
+ * terra_domain_metadata_parse:
+ * @domain_xml: a domain's XML (virDomainGetXMLDesc())
+ *
+ * Reads our `<terrarium:terrarium>` metadata (and, as a fallback for the OS,
+ * libosinfo's `<libosinfo:os id=…>` that virt-manager and GNOME Boxes also
+ * write).
+ *
+ * Returns: (transfer full) (nullable): the metadata, or %NULL when the domain
+ *   has none of ours and no libosinfo OS (a domain Terrarium did not create)
+ */
+TerraDomainMetadata *
+terra_domain_metadata_parse (const char *domain_xml)
+{
+  g_autoptr(xmlDoc) doc = parse_xml (domain_xml);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(xmlXPathObject) vols = NULL;
+  g_autoptr(TerraDomainMetadata) md = NULL;
+  g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func (g_free);
+  gboolean ours;
+
+  if (doc == NULL)
+    return NULL;
+  ctx = xmlXPathNewContext (doc);
+  xmlXPathRegisterNs (ctx, (const xmlChar *)"t", (const xmlChar *)TERRA_METADATA_NS);
+  xmlXPathRegisterNs (ctx, (const xmlChar *)"o", (const xmlChar *)TERRA_LIBOSINFO_NS);
+
+  ours = xpath_exists (ctx, "/domain/metadata/t:terrarium");
+  md = g_new0 (TerraDomainMetadata, 1);
+  md->os_id = xpath_string (ctx, "/domain/metadata/o:libosinfo/o:os/@id");
+  if (!ours && md->os_id == NULL)
+    return NULL;
+
+  md->os_short_id = xpath_string (ctx, "/domain/metadata/t:terrarium/t:os-short-id");
+  md->os_name = xpath_string (ctx, "/domain/metadata/t:terrarium/t:os-name");
+  md->media_path = xpath_string (ctx, "/domain/metadata/t:terrarium/t:media");
+  md->created = xpath_string (ctx, "/domain/metadata/t:terrarium/t:created");
+
+  vols = xmlXPathEvalExpression ((const xmlChar *)"/domain/metadata/t:terrarium/t:volume", ctx);
+  if (vols != NULL && vols->nodesetval != NULL)
+    for (int i = 0; i < vols->nodesetval->nodeNr; i++)
+      {
+        xmlChar *text = xmlNodeGetContent (vols->nodesetval->nodeTab[i]);
+        if (text != NULL && text[0] != '\0')
+          g_ptr_array_add (volumes, g_strdup ((const char *)text));
+        xmlFree (text);
+      }
+  g_ptr_array_add (volumes, NULL);
+  md->volumes = (char **)g_ptr_array_free (g_steal_pointer (&volumes), FALSE);
+
+  return g_steal_pointer (&md);
+}
+
+/**
+ * terra_domain_metadata_free:
+ * @md: (nullable): metadata
+ */
+void
+terra_domain_metadata_free (TerraDomainMetadata *md)
+{
+  if (md == NULL)
+    return;
+  g_free (md->os_id);
+  g_free (md->os_short_id);
+  g_free (md->os_name);
+  g_free (md->media_path);
+  g_free (md->created);
+  g_strfreev (md->volumes);
+  g_free (md);
+}
+
+/* Serialises one element tree built with libxml2's node API (which escapes
+ * text and attribute values) for gvir_config_domain_set_custom_xml(). */
+static char *
+node_to_string (xmlNode *node)
+{
+  g_autoptr(xmlDoc) doc = xmlNewDoc ((const xmlChar *)"1.0");
+  xmlBuffer *buf = xmlBufferCreate ();
+  char *result;
+
+  xmlDocSetRootElement (doc, node);
+  xmlNodeDump (buf, doc, node, 0, 0);
+  result = g_strdup ((const char *)xmlBufferContent (buf));
+  xmlBufferFree (buf);
+  return result;
+}
+
+static void
+add_text_child (xmlNode    *parent,
+                const char *name,
+                const char *value)
+{
+  if (value != NULL)
+    xmlNewTextChild (parent, parent->ns, (const xmlChar *)name, (const xmlChar *)value);
+}
+
+/* An element in @ns_uri, so that its children are in it too. */
+static xmlNode *
+new_ns_root (const char *name,
+             const char *ns_uri,
+             const char *prefix)
+{
+  xmlNode *root = xmlNewNode (NULL, (const xmlChar *)name);
+
+  xmlSetNs (root, xmlNewNs (root, (const xmlChar *)ns_uri, (const xmlChar *)prefix));
+  return root;
+}
+
+static gboolean
+set_metadata (GVirConfigDomain        *domain,
+              const TerraMachineSpec  *spec,
+              OsinfoOs                *os,
+              const char              *disk_path,
+              const char              *created,
+              GError                 **error)
+{
+  g_autofree char *ours = NULL;
+  xmlNode *root;
+
+  root = new_ns_root ("terrarium", TERRA_METADATA_NS, TERRA_METADATA_PREFIX);
+  add_text_child (root, "os-short-id", os ? osinfo_product_get_short_id (OSINFO_PRODUCT (os)) : spec->os_short_id);
+  add_text_child (root, "os-name", os ? osinfo_product_get_name (OSINFO_PRODUCT (os)) : spec->os_name);
+  add_text_child (root, "media", spec->media_path);
+  add_text_child (root, "created", created);
+  add_text_child (root, "volume", disk_path);
+  ours = node_to_string (root);
+  if (!gvir_config_domain_set_custom_xml (domain, ours, TERRA_METADATA_PREFIX, TERRA_METADATA_NS, error))
+    return FALSE;
+
+  if (os != NULL)
+    {
+      g_autofree char *osinfo_xml = NULL;
+      xmlNode *os_node;
+
+      root = new_ns_root ("libosinfo", TERRA_LIBOSINFO_NS, TERRA_LIBOSINFO_PREFIX);
+      os_node = xmlNewChild (root, root->ns, (const xmlChar *)"os", NULL);
+      xmlNewProp (os_node, (const xmlChar *)"id",
+                  (const xmlChar *)osinfo_entity_get_id (OSINFO_ENTITY (os)));
+      osinfo_xml = node_to_string (root);
+      if (!gvir_config_domain_set_custom_xml (domain, osinfo_xml, TERRA_LIBOSINFO_PREFIX,
+                                              TERRA_LIBOSINFO_NS, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_windows (OsinfoOs               *os,
+            const TerraMachineSpec *spec)
+{
+  if (os != NULL)
+    return g_strcmp0 (osinfo_os_get_family (os), "winnt") == 0 ||
+           g_strcmp0 (osinfo_os_get_distro (os), "win") == 0;
+  return spec->os_short_id != NULL && g_str_has_prefix (spec->os_short_id, "win");
+}
+
+/* virtio when libosinfo says the OS has the driver; for media libosinfo
+ * does not know, virtio unless it looks like Windows (new Linux and BSD
+ * releases all have virtio drivers; Windows installers do not). */
+static gboolean
+use_virtio (OsinfoOs               *os,
+            const TerraMachineSpec *spec,
+            const char             *virtio_name,
+            const char             *legacy_name)
+{
+  if (os == NULL)
+    return !is_windows (NULL, spec);
+  return terra_os_db_supports_device (os, virtio_name) || terra_os_db_supports_device (os, legacy_name);
+}
+
+static void
+add_disk (GVirConfigDomain *domain,
+          const char       *path,
+          gboolean          virtio)
+{
+  g_autoptr(GVirConfigDomainDisk) disk = gvir_config_domain_disk_new ();
+  g_autoptr(GVirConfigDomainDiskDriver) driver = gvir_config_domain_disk_driver_new ();
+
+  gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
+  gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
+  gvir_config_domain_disk_set_source (disk, path);
+  gvir_config_domain_disk_driver_set_name (driver, "qemu");
+  gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2);
+  gvir_config_domain_disk_driver_set_discard (driver, GVIR_CONFIG_DOMAIN_DISK_DRIVER_DISCARD_UNMAP);
+  gvir_config_domain_disk_set_driver (disk, driver);
+  gvir_config_domain_disk_set_target_bus (disk, virtio ? GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO
+                                                       : GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
+  gvir_config_domain_disk_set_target_dev (disk, virtio ? "vda" : "sda");
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (disk));
+}
+
+static void
+add_cdrom (GVirConfigDomain *domain,
+           const char       *path,
+           const char       *dev)
+{
+  g_autoptr(GVirConfigDomainDisk) cdrom = gvir_config_domain_disk_new ();
+  g_autoptr(GVirConfigDomainDiskDriver) driver = gvir_config_domain_disk_driver_new ();
+
+  gvir_config_domain_disk_set_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_FILE);
+  gvir_config_domain_disk_set_guest_device_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
+  gvir_config_domain_disk_set_source (cdrom, path);
+  gvir_config_domain_disk_driver_set_name (driver, "qemu");
+  gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
+  gvir_config_domain_disk_set_driver (cdrom, driver);
+  /* q35 has no IDE bus: SATA, as virt-manager and Boxes do. */
+  gvir_config_domain_disk_set_target_bus (cdrom, GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
+  gvir_config_domain_disk_set_target_dev (cdrom, dev);
+  gvir_config_domain_disk_set_readonly (cdrom, TRUE);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (cdrom));
+}
+
+/* SPICE with <listen type='none'/>: QEMU listens on no port at all and the
+ * client gets its sockets from virDomainOpenGraphicsFD(). libvirt-gconfig has
+ * no setter for the listen type, so this constant (no user data) is parsed. */
+static const char spice_graphics_xml[] =
+  "<graphics type='spice'><listen type='none'/><image compression='off'/></graphics>";
+
+/**
+ * terra_domain_builder_build:
+ * @spec: validated choices (name, memory in MiB, vCPUs, media)
+ * @caps: the host's domain capabilities for the virt type to use
+ * @os: (nullable): the guest OS from libosinfo, for device models
+ * @disk_path: the qcow2 volume's path
+ * @created_iso8601: (nullable): creation time for our metadata
+ * @error: %TERRA_ERROR_INVALID_ARGUMENT when @spec asks for more vCPUs than
+ *   the machine type allows; %TERRA_ERROR_FAILED when libvirt-gconfig
+ *   rejects metadata
+ *
+ * Builds a domain the way virt-manager and GNOME Boxes do for a desktop
+ * guest: q35 (from @caps), ACPI/APIC, host-passthrough CPU under KVM, the
+ * disk on virtio or SATA and the NIC virtio or e1000e as libosinfo says the
+ * OS supports, the media as a read-only SATA CD-ROM, user-mode networking
+ * (no root needed), QXL video, SPICE that listens on nothing, a qemu-xhci USB
+ * controller with a USB tablet (absolute pointer), the spice-vdagent
+ * channel, a serial console, virtio balloon and RNG; plus libosinfo's and
+ * our own metadata (OS, media, created, volumes Terrarium owns).
+ *
+ * Returns: (transfer full) (nullable): the domain configuration
+ */
+GVirConfigDomain *
+terra_domain_builder_build (const TerraMachineSpec  *spec,
+                            const TerraGuestCaps    *caps,
+                            OsinfoOs                *os,
+                            const char              *disk_path,
+                            const char              *created_iso8601,
+                            GError                 **error)
+{
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(GVirConfigDomainOs) dom_os = NULL;
+  g_autoptr(GVirConfigDomainClock) clock = NULL;
+  g_autoptr(GVirConfigDomainTimerRtc) rtc = NULL;
+  g_autoptr(GVirConfigDomainTimerPit) pit = NULL;
+  g_autoptr(GVirConfigDomainTimerHpet) hpet = NULL;
+  g_autoptr(GVirConfigDomainPowerManagement) pm = NULL;
+  g_autoptr(GVirConfigDomainInterfaceUser) nic = NULL;
+  g_autoptr(GVirConfigDomainGraphicsSpice) spice = NULL;
+  g_autoptr(GVirConfigDomainVideo) video = NULL;
+  g_autoptr(GVirConfigDomainControllerUsb) usb = NULL;
+  g_autoptr(GVirConfigDomainInput) tablet = NULL;
+  g_autoptr(GVirConfigDomainChannel) agent = NULL;
+  g_autoptr(GVirConfigDomainChardevSourceSpiceVmc) vmc = NULL;
+  g_autoptr(GVirConfigDomainSerial) serial = NULL;
+  g_autoptr(GVirConfigDomainChardevSourcePty) pty = NULL;
+  g_autoptr(GVirConfigDomainMemballoon) balloon = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GList *boot = NULL;
+  gboolean kvm, windows, virtio_disk, virtio_net;
+  char *features[] = { (char *)"acpi", (char *)"apic", NULL };
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (caps != NULL, NULL);
+  g_return_val_if_fail (disk_path != NULL, NULL);
+
+  if (caps->max_vcpus > 0 && spec->vcpus > caps->max_vcpus)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                   _("This machine type allows at most %u vCPUs, not %u."), caps->max_vcpus, spec->vcpus);
+      return NULL;
+    }
+
+  kvm = g_strcmp0 (caps->domain_type, "kvm") == 0;
+  windows = is_windows (os, spec);
+  virtio_disk = use_virtio (os, spec, "virtio1.0-block", "virtio-block");
+  virtio_net = use_virtio (os, spec, "virtio1.0-net", "virtio-net");
+
+  domain = gvir_config_domain_new ();
+  gvir_config_domain_set_virt_type (domain, kvm ? GVIR_CONFIG_DOMAIN_VIRT_KVM : GVIR_CONFIG_DOMAIN_VIRT_QEMU);
+  gvir_config_domain_set_name (domain, spec->name);
+  gvir_config_domain_set_memory (domain, spec->memory_mib * 1024);          /* KiB */
+  gvir_config_domain_set_current_memory (domain, spec->memory_mib * 1024);  /* KiB */
+  gvir_config_domain_set_vcpus (domain, spec->vcpus);
+  gvir_config_domain_set_features (domain, (const GStrv)features);
+  gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_POWEROFF,
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
+  gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
+  gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_CRASH,
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
+
+  if (kvm)
+    {
+      g_autoptr(GVirConfigDomainCpu) cpu = gvir_config_domain_cpu_new ();
+      gvir_config_domain_cpu_set_mode (cpu, GVIR_CONFIG_DOMAIN_CPU_MODE_HOST_PASSTHROUGH);
+      gvir_config_domain_set_cpu (domain, cpu);
+    }
+
+  dom_os = gvir_config_domain_os_new ();
+  gvir_config_domain_os_set_os_type (dom_os, GVIR_CONFIG_DOMAIN_OS_TYPE_HVM);
+  gvir_config_domain_os_set_arch (dom_os, caps->arch);
+  if (caps->machine != NULL)
+    gvir_config_domain_os_set_machine (dom_os, caps->machine);
+  /* Disk first: a blank disk falls through to the installer within a second,
+   * and after installation the guest boots its disk, not the installer again. */
+  boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
+  boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
+  gvir_config_domain_os_set_boot_devices (dom_os, boot);
+  g_list_free (boot);
+  gvir_config_domain_set_os (domain, dom_os);
+
+  /* Windows keeps the RTC in local time; everything else in UTC. Timer
+   * policy as virt-manager and libosinfo recommend for x86 guests. */
+  clock = gvir_config_domain_clock_new ();
+  gvir_config_domain_clock_set_offset (clock, windows ? GVIR_CONFIG_DOMAIN_CLOCK_LOCALTIME
+                                                      : GVIR_CONFIG_DOMAIN_CLOCK_UTC);
+  rtc = gvir_config_domain_timer_rtc_new ();
+  gvir_config_domain_timer_set_tick_policy (GVIR_CONFIG_DOMAIN_TIMER (rtc), GVIR_CONFIG_DOMAIN_TIMER_TICK_POLICY_CATCHUP);
+  gvir_config_domain_clock_add_timer (clock, GVIR_CONFIG_DOMAIN_TIMER (rtc));
+  pit = gvir_config_domain_timer_pit_new ();
+  gvir_config_domain_timer_set_tick_policy (GVIR_CONFIG_DOMAIN_TIMER (pit), GVIR_CONFIG_DOMAIN_TIMER_TICK_POLICY_DELAY);
+  gvir_config_domain_clock_add_timer (clock, GVIR_CONFIG_DOMAIN_TIMER (pit));
+  hpet = gvir_config_domain_timer_hpet_new ();
+  gvir_config_domain_timer_set_present (GVIR_CONFIG_DOMAIN_TIMER (hpet), FALSE);
+  gvir_config_domain_clock_add_timer (clock, GVIR_CONFIG_DOMAIN_TIMER (hpet));
+  gvir_config_domain_set_clock (domain, clock);
+
+  pm = gvir_config_domain_power_management_new ();
+  gvir_config_domain_power_management_set_mem_suspend_enabled (pm, FALSE);
+  gvir_config_domain_power_management_set_disk_suspend_enabled (pm, FALSE);
+  gvir_config_domain_set_power_management (domain, pm);
+
+  add_disk (domain, disk_path, virtio_disk);
+  if (spec->media_path != NULL)
+    add_cdrom (domain, spec->media_path, virtio_disk ? "sda" : "sdb");
+
+  nic = gvir_config_domain_interface_user_new ();
+  gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), virtio_net ? "virtio" : "e1000e");
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (nic));
+
+  spice = gvir_config_domain_graphics_spice_new_from_xml (spice_graphics_xml, &local_error);
+  if (spice == NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED,
+                   _("The display configuration could not be built.\n\n%s"), local_error->message);
+      return NULL;
+    }
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (spice));
+
+  video = gvir_config_domain_video_new ();
+  gvir_config_domain_video_set_model (video, caps->has_qxl || !caps->has_virtio_video
+                                             ? GVIR_CONFIG_DOMAIN_VIDEO_MODEL_QXL
+                                             : GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VIRTIO);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (video));
+
+  usb = gvir_config_domain_controller_usb_new ();
+  gvir_config_domain_controller_usb_set_model (usb, GVIR_CONFIG_DOMAIN_CONTROLLER_USB_MODEL_QEMU_XHCI);
+  gvir_config_domain_controller_set_index (GVIR_CONFIG_DOMAIN_CONTROLLER (usb), 0);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (usb));
+
+  tablet = gvir_config_domain_input_new ();
+  gvir_config_domain_input_set_device_type (tablet, GVIR_CONFIG_DOMAIN_INPUT_DEVICE_TABLET);
+  gvir_config_domain_input_set_bus (tablet, GVIR_CONFIG_DOMAIN_INPUT_BUS_USB);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (tablet));
+
+  agent = gvir_config_domain_channel_new ();
+  gvir_config_domain_channel_set_target_type (agent, GVIR_CONFIG_DOMAIN_CHANNEL_TARGET_VIRTIO);
+  gvir_config_domain_channel_set_target_name (agent, "com.redhat.spice.0");
+  vmc = gvir_config_domain_chardev_source_spicevmc_new ();
+  gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (agent), GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (vmc));
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (agent));
+
+  serial = gvir_config_domain_serial_new ();
+  pty = gvir_config_domain_chardev_source_pty_new ();
+  gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (serial), GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (pty));
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (serial));
+
+  balloon = gvir_config_domain_memballoon_new ();
+  gvir_config_domain_memballoon_set_model (balloon, GVIR_CONFIG_DOMAIN_MEMBALLOON_MODEL_VIRTIO);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (balloon));
+
+  if (!set_metadata (domain, spec, os, disk_path, created_iso8601, &local_error))
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED,
+                   _("The virtual machine’s description could not be built.\n\n%s"), local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&domain);
+}
+
+/**
+ * terra_volume_builder_build:
+ * @volume_name: the volume's file name in the pool, e.g. "demo.qcow2"
+ * @capacity_gib: virtual size in GiB
+ *
+ * A qcow2 volume, thin (no preallocation), as the guest's disk.
+ *
+ * Returns: (transfer full): the volume configuration
+ */
+GVirConfigStorageVol *
+terra_volume_builder_build (const char *volume_name,
+                            guint64     capacity_gib)
+{
+  GVirConfigStorageVol *vol = gvir_config_storage_vol_new ();
+  g_autoptr(GVirConfigStorageVolTarget) target = gvir_config_storage_vol_target_new ();
+
+  gvir_config_storage_vol_set_name (vol, volume_name);
+  gvir_config_storage_vol_set_capacity (vol, capacity_gib << 30);  /* bytes */
+  gvir_config_storage_vol_set_allocation (vol, 0);
+  gvir_config_storage_vol_target_set_format (target, "qcow2");
+  gvir_config_storage_vol_set_target (vol, target);
+  return vol;
+}
