@@ -14,6 +14,8 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include "terra-connection.h"
 #include "terra-display-session.h"

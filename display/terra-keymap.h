@@ -15,5 +15,7 @@ G_BEGIN_DECLS
 guint terra_keymap_evdev_to_xt (guint evdev);
 /* Same, from a GDK hardware keycode on X11/Wayland (evdev + 8). */
 guint terra_keymap_hw_to_xt    (guint hardware_keycode);
+/* Pause needs its own byte sequence (E1 1D 45); see terra-display-session.c. */
+gboolean terra_keymap_is_pause (guint scancode);
 
 G_END_DECLS

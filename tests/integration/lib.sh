@@ -12,7 +12,7 @@ fixtures="$TERRA_SRCDIR/tests/fixtures"
 # Shared, world-readable scratch space (the test user's QEMU reads the ISO).
 work="${TERRA_TEST_WORK:-/tmp/terrarium-tests}"
 mkdir -p "$work"
-chmod 755 "$work"
+chmod 1777 "$work"  # the test user writes screenshots here
 export TERRA_TEST_CACHE="${TERRA_TEST_CACHE:-/var/tmp/terrarium-test-cache}"
 mkdir -p "$TERRA_TEST_CACHE"
 
