@@ -396,7 +396,7 @@ on_channel_event (SpiceChannel     *channel,
     case SPICE_CHANNEL_CLOSED:
       if (SPICE_IS_MAIN_CHANNEL (channel) && self->state != TERRA_DISPLAY_STATE_DISCONNECTED)
         fail (self, g_error_new (TERRA_ERROR, TERRA_ERROR_DISPLAY,
-                                 _("The guest’s display was closed. The virtual machine may have stopped.")));
+                                 _("The display connection was closed. Another viewer may have taken over this guest’s display (a SPICE display has one viewer at a time), or the virtual machine stopped.")));
       if (SPICE_IS_INPUTS_CHANNEL (channel))
         self->inputs_ready = FALSE;
       break;

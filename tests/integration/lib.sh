@@ -31,6 +31,8 @@ finish() {
   echo "1..$n"
   [ "$failed" -eq 0 ]
 }
+# quiet CMD...: run CMD with its stdout turned into TAP comments; CMD's status.
+quiet() { "$@" | sed 's/^/# /'; return "${PIPESTATUS[0]}"; }
 die() { echo "Bail out! $*"; exit 1; }
 
 ctl() { terra_as_user "$TERRA_CTL" "$@"; }

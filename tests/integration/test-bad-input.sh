@@ -42,7 +42,7 @@ check "nothing left behind after bad names" nothing_left
 
 # A name full of XML and shell metacharacters is a safe result: escaped, listed, deleted.
 meta='<a&b> "x" $(y)'
-check "metacharacter name is created" ctl create --media "$iso" --name "$meta" --memory 256 --disk 1
+check "metacharacter name is created" quiet ctl create --media "$iso" --name "$meta" --memory 256 --disk 1
 check "it is listed under its exact name" bash -c 'python3 -c "import json,sys; assert any(m[\"name\"]==sys.argv[1] for m in json.load(sys.stdin))" "$1"' _ "$meta" < <(ctl list --json)
 check "its disk image has a safe file name" bash -c '[ "$(grep -c "a_b_x_y.qcow2$" <<<"$1")" -eq 1 ]' _ "$(pool_volumes)"
 check "a second machine with the same name is refused" fails ctl create --media "$iso" --name "$meta" --memory 256 --disk 1

@@ -1,0 +1,27 @@
+/* main.c — entry point of the terrarium GUI
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "terra-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(TerraApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_set_application_name (_("Terrarium"));
+  app = terra_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,154 @@
+/* terra-machine-row.c — one virtual machine in the collection
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "terra-machine-row.h"
+
+struct _TerraMachineRow
+{
+  AdwActionRow  parent_instance;
+
+  TerraMachine *machine;
+  GtkWidget    *start_button;
+  GtkWidget    *open_button;
+  GtkWidget    *state_icon;
+};
+
+G_DEFINE_FINAL_TYPE (TerraMachineRow, terra_machine_row, ADW_TYPE_ACTION_ROW)
+
+static void
+update (TerraMachineRow *self)
+{
+  TerraMachine *m = self->machine;
+  const char *os = terra_machine_get_os_name (m);
+  g_autofree char *memory = g_strdup_printf (_("%" G_GUINT64_FORMAT " MiB"), terra_machine_get_memory_mib (m));
+  g_autofree char *subtitle = NULL;
+  g_autofree char *vcpus = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u vCPU", "%u vCPUs",
+                                                         terra_machine_get_vcpus (m)),
+                                            terra_machine_get_vcpus (m));
+
+  /* Translators: OS name · state · memory · vCPUs, e.g. "Debian 11 · Running · 2048 MiB · 2 vCPUs" */
+  subtitle = g_strdup_printf (_("%s · %s · %s · %s"), os ? os : _("Unknown OS"),
+                              terra_machine_state_to_label (terra_machine_get_state (m)), memory, vcpus);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), terra_machine_get_name (m));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+
+  gtk_widget_set_visible (self->start_button, terra_machine_get_can_start (m));
+  gtk_widget_set_visible (self->open_button, terra_machine_get_is_running (m));
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->state_icon),
+                                terra_machine_get_is_running (m) ? "media-playback-start-symbolic"
+                                                                 : "computer-symbolic");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.shutdown", terra_machine_get_can_stop (m));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.force-off", terra_machine_get_can_stop (m));
+}
+
+static void
+forward (TerraMachineRow *self,
+         const char      *win_action)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), win_action, "s", terra_machine_get_uuid (self->machine));
+}
+
+static void row_start (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-start"); }
+static void row_open (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-open"); }
+static void row_shutdown (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-shutdown"); }
+static void row_force_off (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-force-off"); }
+static void row_delete (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-delete"); }
+
+static void
+terra_machine_row_dispose (GObject *object)
+{
+  TerraMachineRow *self = TERRA_MACHINE_ROW (object);
+
+  if (self->machine != NULL)
+    g_signal_handlers_disconnect_by_data (self->machine, self);
+  g_clear_object (&self->machine);
+  G_OBJECT_CLASS (terra_machine_row_parent_class)->dispose (object);
+}
+
+static void
+terra_machine_row_class_init (TerraMachineRowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = terra_machine_row_dispose;
+  gtk_widget_class_install_action (widget_class, "row.start", NULL, row_start);
+  gtk_widget_class_install_action (widget_class, "row.open", NULL, row_open);
+  gtk_widget_class_install_action (widget_class, "row.shutdown", NULL, row_shutdown);
+  gtk_widget_class_install_action (widget_class, "row.force-off", NULL, row_force_off);
+  gtk_widget_class_install_action (widget_class, "row.delete", NULL, row_delete);
+}
+
+static GtkWidget *
+icon_button (const char *icon,
+             const char *tooltip,
+             const char *action)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  return button;
+}
+
+static void
+terra_machine_row_init (TerraMachineRow *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkWidget *menu_button;
+
+  self->state_icon = gtk_image_new ();
+  gtk_widget_add_css_class (self->state_icon, "dim-label");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (self), self->state_icon);
+
+  self->start_button = icon_button ("media-playback-start-symbolic", _("Start"), "row.start");
+  self->open_button = icon_button ("video-display-symbolic", _("Show the screen"), "row.open");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->start_button);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->open_button);
+
+  g_menu_append (menu, _("_Shut Down"), "row.shutdown");
+  g_menu_append (menu, _("_Force Off"), "row.force-off");
+  g_menu_append (menu, _("_Delete…"), "row.delete");
+  menu_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (menu_button, _("More actions"));
+  gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (menu_button, "flat");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), menu_button);
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), TRUE);
+}
+
+/**
+ * terra_machine_row_new:
+ * @machine: the machine to show; the row follows its properties
+ *
+ * Returns: (transfer floating): the row
+ */
+GtkWidget *
+terra_machine_row_new (TerraMachine *machine)
+{
+  TerraMachineRow *self = g_object_new (TERRA_TYPE_MACHINE_ROW, NULL);
+
+  self->machine = g_object_ref (machine);
+  g_signal_connect_swapped (machine, "notify", G_CALLBACK (update), self);
+  update (self);
+  return GTK_WIDGET (self);
+}
+
+/** terra_machine_row_get_machine: Returns: (transfer none): the row's machine */
+TerraMachine *
+terra_machine_row_get_machine (TerraMachineRow *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE_ROW (self), NULL);
+  return self->machine;
+}

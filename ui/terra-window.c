@@ -1,0 +1,808 @@
+/* terra-window.c — the main window: collection and guest display
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "terra-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "terra-display-session.h"
+#include "terra-display-view.h"
+#include "terra-error.h"
+#include "terra-host.h"
+#include "terra-machine-row.h"
+#include "terra-window.h"
+#include "terra-wizard.h"
+
+struct _TerraWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  TerraSettings        *settings;
+  TerraMachineStore    *store;
+  TerraConnection      *connection;
+  TerraHostInfo        *host;
+  GCancellable         *cancellable;
+
+  GtkWidget            *toasts;
+  GtkWidget            *main_stack;      /* "collection" | "display" */
+  GtkWidget            *content_stack;   /* "loading" | "error" | "lost" | "empty" | "list" */
+  GtkWidget            *error_page;
+  GtkWidget            *lost_page;
+  GtkWidget            *list;
+  GtkWidget            *tcg_banner;
+  GtkWidget            *tcg_label;
+
+  /* The display page. */
+  GtkWidget            *display_title;
+  GtkWidget            *display_stack;   /* "view" | "off" | "failed" */
+  GtkWidget            *display_view;
+  GtkWidget            *display_failed_page;
+  TerraMachine         *shown;
+  TerraDisplaySession  *session;
+
+  char                 *pending_open;    /* --open before the store loaded */
+};
+
+G_DEFINE_FINAL_TYPE (TerraWindow, terra_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void show_machine (TerraWindow *self, TerraMachine *machine);
+
+/* --- errors ---------------------------------------------------------------- */
+
+static void
+on_details_response (AdwToast    *toast,
+                     TerraWindow *self)
+{
+  const char *summary = g_object_get_data (G_OBJECT (toast), "summary");
+  const char *detail = g_object_get_data (G_OBJECT (toast), "detail");
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), summary, detail);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * terra_window_show_error:
+ * @self: a #TerraWindow
+ * @error: the error; TERRA_ERROR messages are "summary\n\ndetail"
+ *
+ * Shows the summary in a toast with a "Details" button for the detail.
+ */
+void
+terra_window_show_error (TerraWindow  *self,
+                         const GError *error)
+{
+  g_autofree char *summary = terra_error_get_summary (error);
+  g_autofree char *detail = terra_error_get_detail (error);
+  AdwToast *toast = adw_toast_new (summary);
+
+  adw_toast_set_timeout (toast, 8);
+  if (detail != NULL && *detail != '\0')
+    {
+      adw_toast_set_button_label (toast, _("Details"));
+      g_object_set_data_full (G_OBJECT (toast), "summary", g_strdup (summary), g_free);
+      g_object_set_data_full (G_OBJECT (toast), "detail", g_strdup (detail), g_free);
+      g_signal_connect (toast, "button-clicked", G_CALLBACK (on_details_response), self);
+    }
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), toast);
+}
+
+/* --- collection state ------------------------------------------------------ */
+
+static void
+update_content (TerraWindow *self)
+{
+  TerraConnectionState state = terra_connection_get_state (self->connection);
+  const char *page = "loading";
+
+  switch (state)
+    {
+    case TERRA_CONNECTION_CONNECTING:
+      page = "loading";
+      break;
+    case TERRA_CONNECTION_LOST:
+      page = "lost";
+      break;
+    case TERRA_CONNECTION_DISCONNECTED:
+      {
+        const GError *error = terra_connection_get_last_error (self->connection);
+        g_autofree char *detail = error ? terra_error_get_detail (error) : NULL;
+        g_autofree char *text = g_strdup_printf (
+          _("Terrarium could not reach libvirt at %s. Check that libvirt-daemon and "
+            "qemu-system-x86 are installed.\n\n%s"),
+          terra_connection_get_uri (self->connection), detail ? detail : "");
+        adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page), text);
+        page = error != NULL ? "error" : "loading";
+      }
+      break;
+    case TERRA_CONNECTION_CONNECTED:
+      if (!terra_machine_store_get_loaded (self->store))
+        page = "loading";
+      else
+        page = g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0 ? "empty" : "list";
+      break;
+    default:
+      break;
+    }
+  gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), page);
+}
+
+static TerraMachine *
+find_machine (TerraWindow *self,
+              const char  *name_or_uuid)
+{
+  TerraMachine *m = terra_machine_store_find (self->store, name_or_uuid);
+  guint n;
+
+  if (m != NULL)
+    return m;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TerraMachine) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      if (g_strcmp0 (terra_machine_get_uuid (item), name_or_uuid) == 0 ||
+          g_strcmp0 (terra_machine_get_name (item), name_or_uuid) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+static void
+try_pending_open (TerraWindow *self)
+{
+  TerraMachine *m;
+  g_autofree char *name = NULL;
+
+  if (self->pending_open == NULL || !terra_machine_store_get_loaded (self->store))
+    return;
+  name = g_steal_pointer (&self->pending_open);
+  m = find_machine (self, name);
+  if (m == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (TERRA_ERROR, TERRA_ERROR_NOT_FOUND,
+                                             _("There is no virtual machine named “%s”."), name);
+      terra_window_show_error (self, error);
+      return;
+    }
+  show_machine (self, m);
+}
+
+static void
+on_store_changed (TerraWindow *self)
+{
+  update_content (self);
+  try_pending_open (self);
+}
+
+static void
+on_host_info (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TerraWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TerraHostInfo *info = terra_host_info_query_finish (result, &error);
+
+  if (info == NULL)
+    {
+      g_debug ("host info: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->host, terra_host_info_free);
+  self->host = info;
+  if (info->accel == TERRA_ACCEL_TCG)
+    {
+      g_autofree char *text = g_strdup_printf (
+        _("Hardware acceleration (KVM) is not available, so virtual machines run emulated and "
+          "slowly. %s"), info->kvm_problem ? info->kvm_problem : "");
+      gtk_label_set_label (GTK_LABEL (self->tcg_label), text);
+    }
+  gtk_widget_set_visible (self->tcg_banner, info->accel == TERRA_ACCEL_TCG);
+}
+
+static void
+on_connection_state (TerraWindow *self)
+{
+  update_content (self);
+  if (terra_connection_get_state (self->connection) == TERRA_CONNECTION_CONNECTED)
+    terra_host_info_query_async (self->connection, self->cancellable, on_host_info, g_object_ref (self));
+}
+
+/* --- machine actions ------------------------------------------------------- */
+
+static void
+on_action_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(TerraWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!terra_machine_run_action_finish (TERRA_MACHINE (source), result, &error))
+    terra_window_show_error (self, error);
+}
+
+static void
+run_action (TerraWindow        *self,
+            TerraMachine       *machine,
+            TerraMachineAction  action)
+{
+  terra_machine_run_action_async (machine, action, self->cancellable, on_action_done, g_object_ref (self));
+}
+
+static TerraMachine *
+machine_from_param (TerraWindow *self,
+                    GVariant    *param)
+{
+  return find_machine (self, g_variant_get_string (param, NULL));
+}
+
+static void
+machine_start (GtkWidget *w, const char *a, GVariant *param)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  TerraMachine *m = machine_from_param (self, param);
+  if (m != NULL)
+    run_action (self, m, TERRA_MACHINE_ACTION_START);
+}
+
+static void
+machine_shutdown (GtkWidget *w, const char *a, GVariant *param)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  TerraMachine *m = machine_from_param (self, param);
+  if (m != NULL)
+    run_action (self, m, TERRA_MACHINE_ACTION_SHUTDOWN);
+}
+
+static void
+machine_force_off (GtkWidget *w, const char *a, GVariant *param)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  TerraMachine *m = machine_from_param (self, param);
+  if (m != NULL)
+    run_action (self, m, TERRA_MACHINE_ACTION_FORCE_OFF);
+}
+
+static void
+machine_open (GtkWidget *w, const char *a, GVariant *param)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  TerraMachine *m = machine_from_param (self, param);
+  if (m != NULL)
+    show_machine (self, m);
+}
+
+static void
+on_delete_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    TerraWindow      *self)
+{
+  TerraMachine *m = g_object_get_data (G_OBJECT (dialog), "machine");
+
+  if (g_strcmp0 (response, "delete") != 0 || m == NULL)
+    return;
+  if (m == self->shown)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
+  run_action (self, m, TERRA_MACHINE_ACTION_DELETE);
+}
+
+static void
+machine_delete (GtkWidget *w, const char *a, GVariant *param)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  TerraMachine *m = machine_from_param (self, param);
+  GtkWidget *dialog;
+  g_autofree char *heading = NULL;
+
+  if (m == NULL)
+    return;
+  heading = g_strdup_printf (_("Delete “%s”?"), terra_machine_get_name (m));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _("The virtual machine and the disk image Terrarium made for it "
+                                     "are removed for good. The installer image is kept."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "machine", g_object_ref (m), g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* --- display page ------------------------------------------------------------ */
+
+static void
+provide_fd (gpointer             user_data,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             callback_data)
+{
+  terra_machine_open_graphics_fd_async (TERRA_MACHINE (user_data), cancellable, callback, callback_data);
+}
+
+static void
+update_display_page (TerraWindow *self)
+{
+  const char *page = "view";
+
+  if (self->shown == NULL)
+    return;
+  adw_window_title_set_title (ADW_WINDOW_TITLE (self->display_title), terra_machine_get_name (self->shown));
+  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->display_title),
+                                 terra_machine_state_to_label (terra_machine_get_state (self->shown)));
+
+  if (!terra_machine_get_is_running (self->shown))
+    {
+      page = "off";
+      if (self->session != NULL)
+        terra_display_session_disconnect (self->session);
+    }
+  else if (self->session != NULL)
+    {
+      TerraDisplayState state = terra_display_session_get_state (self->session);
+
+      if (state == TERRA_DISPLAY_STATE_DISCONNECTED)
+        terra_display_session_connect (self->session);
+      else if (state == TERRA_DISPLAY_STATE_FAILED)
+        {
+          const GError *error = terra_display_session_get_error (self->session);
+          g_autofree char *detail = error ? terra_error_get_detail (error) : NULL;
+          g_autofree char *summary = error ? terra_error_get_summary (error) : NULL;
+          adw_status_page_set_title (ADW_STATUS_PAGE (self->display_failed_page),
+                                     summary ? summary : _("The guest’s display is not available"));
+          adw_status_page_set_description (ADW_STATUS_PAGE (self->display_failed_page), detail);
+          page = "failed";
+        }
+    }
+  gtk_stack_set_visible_child_name (GTK_STACK (self->display_stack), page);
+  if (g_str_equal (page, "view"))
+    gtk_widget_grab_focus (self->display_view);
+}
+
+static void
+close_display (TerraWindow *self)
+{
+  terra_display_view_set_session (TERRA_DISPLAY_VIEW (self->display_view), NULL);
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      terra_display_session_disconnect (self->session);
+      g_clear_object (&self->session);
+    }
+  if (self->shown != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->shown, self);
+      g_clear_object (&self->shown);
+    }
+}
+
+static void
+show_machine (TerraWindow  *self,
+              TerraMachine *machine)
+{
+  close_display (self);
+  self->shown = g_object_ref (machine);
+  g_signal_connect_swapped (machine, "notify::state", G_CALLBACK (update_display_page), self);
+  self->session = terra_display_session_new (provide_fd, g_object_ref (machine), g_object_unref);
+  g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (update_display_page), self);
+  terra_display_view_set_session (TERRA_DISPLAY_VIEW (self->display_view), self->session);
+  if (terra_machine_get_is_running (machine))
+    terra_display_session_connect (self->session);
+  else if (terra_machine_get_can_start (machine))
+    run_action (self, machine, TERRA_MACHINE_ACTION_START);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "display");
+  update_display_page (self);
+}
+
+static void
+win_back (GtkWidget *w, const char *a, GVariant *p)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+
+  close_display (self);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "collection");
+  update_content (self);
+}
+
+static void
+win_reconnect (GtkWidget *w, const char *a, GVariant *p)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+
+  if (self->session != NULL)
+    terra_display_session_connect (self->session);
+}
+
+static void
+win_start_shown (GtkWidget *w, const char *a, GVariant *p)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+
+  if (self->shown != NULL)
+    run_action (self, self->shown, TERRA_MACHINE_ACTION_START);
+}
+
+static void
+win_ctrl_alt_del (GtkWidget *w, const char *a, GVariant *p)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  const guint keys[] = { 0x1d, 0x38, 0x153 }; /* Ctrl, Alt, Delete (E0 53) */
+
+  if (self->session == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    terra_display_session_key (self->session, keys[i], TRUE);
+  for (guint i = G_N_ELEMENTS (keys); i > 0; i--)
+    terra_display_session_key (self->session, keys[i - 1], FALSE);
+}
+
+static void
+win_shown_action (TerraWindow *self, TerraMachineAction action)
+{
+  if (self->shown != NULL)
+    run_action (self, self->shown, action);
+}
+static void win_shutdown_shown (GtkWidget *w, const char *a, GVariant *p) { win_shown_action (TERRA_WINDOW (w), TERRA_MACHINE_ACTION_SHUTDOWN); }
+static void win_force_off_shown (GtkWidget *w, const char *a, GVariant *p) { win_shown_action (TERRA_WINDOW (w), TERRA_MACHINE_ACTION_FORCE_OFF); }
+
+/* --- create ---------------------------------------------------------------- */
+
+static void
+on_wizard_created (TerraWizard *wizard,
+                   const char  *uuid,
+                   TerraWindow *self)
+{
+  g_free (self->pending_open);
+  self->pending_open = g_strdup (uuid);
+  try_pending_open (self);
+}
+
+/**
+ * terra_window_create_machine:
+ * @self: a #TerraWindow
+ * @file: (nullable): installer media to start from
+ */
+void
+terra_window_create_machine (TerraWindow *self,
+                             GFile       *file)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  TerraWizard *wizard;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TerraMachine) m = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      g_ptr_array_add (names, (gpointer)g_intern_string (terra_machine_get_name (m)));
+    }
+  g_ptr_array_add (names, NULL);
+
+  wizard = terra_wizard_new (GTK_WINDOW (self), self->connection, self->host,
+                             (const char * const *)names->pdata);
+  g_signal_connect (wizard, "created", G_CALLBACK (on_wizard_created), self);
+  gtk_window_present (GTK_WINDOW (wizard));
+  if (file != NULL)
+    terra_wizard_set_file (wizard, file);
+}
+
+static void
+win_new_machine (GtkWidget *w, const char *a, GVariant *p)
+{
+  terra_window_create_machine (TERRA_WINDOW (w), NULL);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         TerraWindow   *self)
+{
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = g_value_get_boxed (value);
+      if (files != NULL)
+        {
+          terra_window_create_machine (self, files->data);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/**
+ * terra_window_open_machine:
+ * @self: a #TerraWindow
+ * @name_or_uuid: a machine's name or UUID
+ */
+void
+terra_window_open_machine (TerraWindow *self,
+                           const char  *name_or_uuid)
+{
+  g_free (self->pending_open);
+  self->pending_open = g_strdup (name_or_uuid);
+  try_pending_open (self);
+}
+
+/* --- building ---------------------------------------------------------------- */
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  return terra_machine_row_new (TERRA_MACHINE (item));
+}
+
+static void
+on_row_activated (GtkListBox    *box,
+                  GtkListBoxRow *row,
+                  TerraWindow   *self)
+{
+  show_machine (self, terra_machine_row_get_machine (TERRA_MACHINE_ROW (row)));
+}
+
+static GtkWidget *
+status_page (const char *icon,
+             const char *title,
+             const char *description)
+{
+  GtkWidget *page = adw_status_page_new ();
+
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), icon);
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
+  if (description != NULL)
+    adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
+  return page;
+}
+
+static GtkWidget *
+pill_button (const char *label,
+             const char *action)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  return button;
+}
+
+static GtkWidget *
+build_collection (TerraWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
+  GtkWidget *menu_button = gtk_menu_button_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkWidget *page, *spinner, *scrolled, *clamp, *loading;
+
+  gtk_widget_set_tooltip_text (add, _("New Virtual Machine (Ctrl+N)"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "win.new-machine");
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), add);
+  g_menu_append (menu, _("_Keyboard Shortcuts"), "win.show-help-overlay");
+  g_menu_append (menu, _("_About Terrarium"), "app.about");
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "open-menu-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
+  gtk_menu_button_set_primary (GTK_MENU_BUTTON (menu_button), TRUE);
+  gtk_widget_set_tooltip_text (menu_button, _("Main Menu"));
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), menu_button);
+  gtk_box_append (GTK_BOX (box), header);
+
+  /* No AdwBanner before libadwaita 1.3: a revealed box does the same job. */
+  self->tcg_banner = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_add_css_class (self->tcg_banner, "terra-banner");
+  gtk_box_append (GTK_BOX (self->tcg_banner), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  self->tcg_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->tcg_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->tcg_label), 0);
+  gtk_widget_set_hexpand (self->tcg_label, TRUE);
+  gtk_box_append (GTK_BOX (self->tcg_banner), self->tcg_label);
+  gtk_widget_set_visible (self->tcg_banner, FALSE);
+  gtk_box_append (GTK_BOX (box), self->tcg_banner);
+
+  self->content_stack = gtk_stack_new ();
+  gtk_stack_set_transition_type (GTK_STACK (self->content_stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  gtk_widget_set_vexpand (self->content_stack, TRUE);
+
+  loading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_valign (loading, GTK_ALIGN_CENTER);
+  spinner = gtk_spinner_new ();
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  gtk_widget_set_size_request (spinner, 32, 32);
+  gtk_box_append (GTK_BOX (loading), spinner);
+  gtk_box_append (GTK_BOX (loading), gtk_label_new (_("Connecting to the virtualization service…")));
+  gtk_stack_add_named (GTK_STACK (self->content_stack), loading, "loading");
+
+  self->error_page = status_page ("dialog-error-symbolic", _("Cannot Reach the Virtualization Service"), NULL);
+  adw_status_page_set_child (ADW_STATUS_PAGE (self->error_page), pill_button (_("_Try Again"), "app.retry-connection"));
+  gtk_stack_add_named (GTK_STACK (self->content_stack), self->error_page, "error");
+
+  self->lost_page = status_page ("network-offline-symbolic", _("Lost Connection to the Virtualization Service"),
+                                 _("Your virtual machines keep running. Reconnecting…"));
+  gtk_stack_add_named (GTK_STACK (self->content_stack), self->lost_page, "lost");
+
+  page = status_page ("computer-symbolic", _("No Virtual Machines"),
+                      _("Create one from an installer image (ISO), or drop an image on this window."));
+  adw_status_page_set_child (ADW_STATUS_PAGE (page), pill_button (_("_Create a Virtual Machine"), "win.new-machine"));
+  gtk_stack_add_named (GTK_STACK (self->content_stack), page, "empty");
+
+  self->list = gtk_list_box_new ();
+  gtk_widget_add_css_class (self->list, "boxed-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
+  gtk_list_box_bind_model (GTK_LIST_BOX (self->list), G_LIST_MODEL (self->store), create_row, self, NULL);
+  g_signal_connect (self->list, "row-activated", G_CALLBACK (on_row_activated), self);
+  gtk_widget_set_valign (self->list, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (self->list, 24);
+  gtk_widget_set_margin_bottom (self->list, 24);
+  gtk_widget_set_margin_start (self->list, 12);
+  gtk_widget_set_margin_end (self->list, 12);
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 800);
+  adw_clamp_set_child (ADW_CLAMP (clamp), self->list);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_stack_add_named (GTK_STACK (self->content_stack), scrolled, "list");
+
+  gtk_box_append (GTK_BOX (box), self->content_stack);
+  return box;
+}
+
+static GtkWidget *
+build_display (TerraWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
+  GtkWidget *menu_button = gtk_menu_button_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) keys = g_menu_new ();
+  GtkWidget *off, *button;
+
+  gtk_widget_set_tooltip_text (back, _("Back to All Virtual Machines (Alt+←)"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (back), "win.back");
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), back);
+  self->display_title = adw_window_title_new ("", "");
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), self->display_title);
+
+  g_menu_append (keys, _("Send Ctrl+Alt+_Del"), "win.ctrl-alt-del");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (keys));
+  g_menu_append (menu, _("_Shut Down"), "win.shutdown-shown");
+  g_menu_append (menu, _("_Force Off"), "win.force-off-shown");
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (menu_button, _("Virtual Machine Menu"));
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), menu_button);
+  gtk_box_append (GTK_BOX (box), header);
+
+  self->display_stack = gtk_stack_new ();
+  gtk_widget_set_vexpand (self->display_stack, TRUE);
+  self->display_view = terra_display_view_new ();
+  gtk_stack_add_named (GTK_STACK (self->display_stack), self->display_view, "view");
+
+  off = status_page ("system-shutdown-symbolic", _("The Virtual Machine Is Off"), NULL);
+  adw_status_page_set_child (ADW_STATUS_PAGE (off), pill_button (_("_Start"), "win.start-shown"));
+  gtk_stack_add_named (GTK_STACK (self->display_stack), off, "off");
+
+  self->display_failed_page = status_page ("dialog-error-symbolic", "", NULL);
+  button = pill_button (_("_Reconnect"), "win.reconnect");
+  adw_status_page_set_child (ADW_STATUS_PAGE (self->display_failed_page), button);
+  gtk_stack_add_named (GTK_STACK (self->display_stack), self->display_failed_page, "failed");
+
+  gtk_box_append (GTK_BOX (box), self->display_stack);
+  return box;
+}
+
+static void
+terra_window_dispose (GObject *object)
+{
+  TerraWindow *self = TERRA_WINDOW (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  close_display (self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->store);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->host, terra_host_info_free);
+  g_clear_pointer (&self->pending_open, g_free);
+  G_OBJECT_CLASS (terra_window_parent_class)->dispose (object);
+}
+
+static void
+terra_window_class_init (TerraWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = terra_window_dispose;
+
+  gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, win_new_machine);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, win_back);
+  gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, win_reconnect);
+  gtk_widget_class_install_action (widget_class, "win.start-shown", NULL, win_start_shown);
+  gtk_widget_class_install_action (widget_class, "win.shutdown-shown", NULL, win_shutdown_shown);
+  gtk_widget_class_install_action (widget_class, "win.force-off-shown", NULL, win_force_off_shown);
+  gtk_widget_class_install_action (widget_class, "win.ctrl-alt-del", NULL, win_ctrl_alt_del);
+  gtk_widget_class_install_action (widget_class, "win.machine-start", "s", machine_start);
+  gtk_widget_class_install_action (widget_class, "win.machine-open", "s", machine_open);
+  gtk_widget_class_install_action (widget_class, "win.machine-shutdown", "s", machine_shutdown);
+  gtk_widget_class_install_action (widget_class, "win.machine-force-off", "s", machine_force_off);
+  gtk_widget_class_install_action (widget_class, "win.machine-delete", "s", machine_delete);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-machine", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+}
+
+static void
+terra_window_init (TerraWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * terra_window_new:
+ * @application: the #GtkApplication
+ * @settings: the app's settings
+ * @store: the machines of the app's connection
+ *
+ * Returns: (transfer full): the main window
+ */
+TerraWindow *
+terra_window_new (GtkApplication    *application,
+                  TerraSettings     *settings,
+                  TerraMachineStore *store)
+{
+  TerraWindow *self = g_object_new (TERRA_TYPE_WINDOW, "application", application, NULL);
+  GtkDropTarget *drop;
+  GSettings *gsettings;
+
+  self->settings = g_object_ref (settings);
+  self->store = g_object_ref (store);
+  self->connection = g_object_ref (terra_machine_store_get_connection (store));
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Terrarium"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 960, 680);
+  gsettings = terra_settings_get_gsettings (settings);
+  if (gsettings != NULL)
+    {
+      g_settings_bind (gsettings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (gsettings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (gsettings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+    }
+  if (DEVELOPMENT)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  self->toasts = adw_toast_overlay_new ();
+  self->main_stack = gtk_stack_new ();
+  gtk_stack_set_transition_type (GTK_STACK (self->main_stack), GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
+  gtk_stack_add_named (GTK_STACK (self->main_stack), build_collection (self), "collection");
+  gtk_stack_add_named (GTK_STACK (self->main_stack), build_display (self), "display");
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (self->toasts), self->main_stack);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), self->toasts);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  g_signal_connect_swapped (self->connection, "notify::state", G_CALLBACK (on_connection_state), self);
+  g_signal_connect_swapped (self->store, "items-changed", G_CALLBACK (on_store_changed), self);
+  g_signal_connect_swapped (self->store, "notify::loaded", G_CALLBACK (on_store_changed), self);
+  on_connection_state (self);
+  return self;
+}
