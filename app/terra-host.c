@@ -120,6 +120,11 @@ terra_host_info_query_sync (TerraConnection  *connection,
                 g_str_equal (params[i].field, VIR_NODE_MEMORY_STATS_BUFFERS) ||
                 g_str_equal (params[i].field, VIR_NODE_MEMORY_STATS_CACHED))
               avail += params[i].value; /* KiB */
+            else if (g_str_equal (params[i].field, VIR_NODE_MEMORY_STATS_TOTAL) && params[i].value > 0)
+              /* virNodeGetInfo() can report less than the host has (seen on a
+               * VM host without NUMA nodes in sysfs: 4.8 GiB of 23.5 GiB);
+               * the memory stats read /proc/meminfo's MemTotal. */
+              info->memory_total_mib = params[i].value / 1024;
           info->memory_free_mib = avail / 1024;
         }
     }

@@ -80,10 +80,14 @@ compare_machines (gconstpointer a,
 {
   TerraMachine *ma = *(TerraMachine **)a;
   TerraMachine *mb = *(TerraMachine **)b;
-  g_autofree char *ka = g_utf8_collate_key_for_filename (terra_machine_get_name (ma), -1);
-  g_autofree char *kb = g_utf8_collate_key_for_filename (terra_machine_get_name (mb), -1);
+  g_autofree char *fa = g_utf8_casefold (terra_machine_get_name (ma), -1);
+  g_autofree char *fb = g_utf8_casefold (terra_machine_get_name (mb), -1);
+  g_autofree char *ka = g_utf8_collate_key_for_filename (fa, -1);
+  g_autofree char *kb = g_utf8_collate_key_for_filename (fb, -1);
+  int cmp = strcmp (ka, kb);
 
-  return strcmp (ka, kb);
+  /* Case-insensitive first ("demo" before "Lab box"), then stable by exact name. */
+  return cmp != 0 ? cmp : g_strcmp0 (terra_machine_get_name (ma), terra_machine_get_name (mb));
 }
 
 static gboolean

@@ -36,6 +36,13 @@ update (TerraMachineRow *self)
   subtitle = g_strdup_printf (_("%s · %s · %s · %s"), os ? os : _("Unknown OS"),
                               terra_machine_state_to_label (terra_machine_get_state (m)), memory, vcpus);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), terra_machine_get_name (m));
+  if (terra_machine_get_accel (m) == TERRA_ACCEL_TCG)
+    {
+      /* Translators: appended to the row subtitle of a machine that runs under TCG */
+      g_autofree char *with_accel = g_strdup_printf (_("%s · Emulated (no KVM)"), subtitle);
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_accel);
+    }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
 
   gtk_widget_set_visible (self->start_button, terra_machine_get_can_start (m));

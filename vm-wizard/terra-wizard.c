@@ -208,6 +208,44 @@ fill_review (TerraWizard *self)
 }
 
 static void
+show_suggestion (TerraWizard *self)
+{
+  TerraHostInfo host = {
+    .memory_total_mib = self->host_memory_mib,
+    .cpus = self->host_cpus,
+    .accel = self->host_accel,
+  };
+
+  g_clear_pointer (&self->suggested, terra_machine_spec_free);
+  self->suggested = terra_vm_creator_suggest_spec (self->media, self->have_host ? &host : NULL,
+                                                   (const char * const *)self->taken_names);
+  fill_review (self);
+  set_page (self, "review");
+}
+
+static void
+on_host_info (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TerraWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraHostInfo) info = terra_host_info_query_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (info != NULL && !self->have_host)
+    {
+      self->have_host = TRUE;
+      self->host_memory_mib = info->memory_total_mib;
+      self->host_cpus = info->cpus;
+      self->host_accel = info->accel;
+    }
+  if (self->media != NULL && self->suggested == NULL)
+    show_suggestion (self);
+}
+
+static void
 on_detected (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -226,19 +264,14 @@ on_detected (GObject      *source,
       return;
     }
 
-  g_set_object (&self->media, media);
   g_clear_pointer (&self->suggested, terra_machine_spec_free);
-  {
-    TerraHostInfo host = {
-      .memory_total_mib = self->host_memory_mib,
-      .cpus = self->host_cpus,
-      .accel = self->host_accel,
-    };
-    self->suggested = terra_vm_creator_suggest_spec (media, self->have_host ? &host : NULL,
-                                                     (const char * const *)self->taken_names);
-  }
-  fill_review (self);
-  set_page (self, "review");
+  g_set_object (&self->media, media);
+  if (self->have_host)
+    show_suggestion (self);
+  else
+    /* The connection may not have been up when the wizard opened: ask again
+     * now, and show the review once the host is known (or known unknowable). */
+    terra_host_info_query_async (self->connection, self->cancellable, on_host_info, g_object_ref (self));
 }
 
 /**
@@ -370,24 +403,6 @@ create_machine (TerraWizard *self)
   gtk_label_set_text (GTK_LABEL (self->busy_label), label);
   set_page (self, "busy");
   terra_vm_creator_create_async (self->connection, spec, TRUE, self->cancellable, on_created, g_object_ref (self));
-}
-
-static void
-on_host_info (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(TerraWizard) self = user_data;
-  g_autoptr(TerraHostInfo) info = terra_host_info_query_finish (result, NULL);
-
-  if (info == NULL || self->have_host)
-    return;
-  self->have_host = TRUE;
-  self->host_memory_mib = info->memory_total_mib;
-  self->host_cpus = info->cpus;
-  self->host_accel = info->accel;
-  if (self->media != NULL)
-    fill_review (self);
 }
 
 static GtkWidget *

@@ -55,7 +55,7 @@ wait_for_screen() {
   while :; do
     rm -f "$png"
     if ctl screenshot "$name" "$png" 2>"$work/screenshot.err" && [ -s "$png" ]; then
-      ocr=$(bash "$fixtures/ocr-screen.sh" "$png" 2>/dev/null || true)
+      ocr=$(bash "$fixtures/ocr-screen.sh" "$png" guest 2>/dev/null || true)
       if grep -qiF -- "$text" <<<"$ocr"; then
         cp "$png" "$work/$name-last.png"
         echo "# '$text' on screen after $(( $(date +%s) - start )) s"
@@ -102,4 +102,82 @@ fails() {
   "$@" >/dev/null 2>"$work/fails.err" || rc=$?
   sed 's/^/#   stderr: /' "$work/fails.err"
   [ "$rc" -eq 1 ]
+}
+
+# --- GUI under Xvfb -----------------------------------------------------------
+xvfb_pid=
+gui_pid=
+
+# start_xvfb: a private X server the test user may use (-ac: no access
+# control; nothing else can reach it: -nolisten tcp, and it dies with the test).
+start_xvfb() {
+  local dispno
+  exec 5< <(Xvfb -displayfd 1 -screen 0 1280x800x24 -ac -nolisten tcp 2>/dev/null & echo "pid $!"; wait)
+  read -r _ xvfb_pid <&5
+  read -r dispno <&5
+  export DISPLAY=":$dispno"
+  export GSK_RENDERER=cairo GDK_BACKEND=x11
+  export GSETTINGS_SCHEMA_DIR="$TERRA_BUILDDIR/data"
+  echo "# Xvfb on $DISPLAY (pid $xvfb_pid)"
+}
+
+# start_gui ARGS…: the terrarium GUI as the test user, log in $work/gui.log.
+start_gui() {
+  terra_as_user "$TERRA_GUI" "$@" >"$work/gui.log" 2>&1 &
+  gui_pid=$!
+}
+
+stop_gui() {
+  [ -n "$gui_pid" ] || return 0
+  kill "$gui_pid" 2>/dev/null || true
+  pkill -u "$TERRA_TEST_USER" -x terrarium 2>/dev/null || true
+  wait "$gui_pid" 2>/dev/null || true
+  gui_pid=
+}
+
+gui_cleanup() {
+  stop_gui
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+}
+
+# gui_window: the id of the app's top-level on this X server (there is no
+# window manager, so the newest visible window is ours).
+gui_window() {
+  local win
+  for _ in $(seq 1 20); do
+    win=$(xdotool search --onlyvisible --name '.' 2>/dev/null | tail -1 || true)
+    [ -n "$win" ] && { echo "$win"; return 0; }
+    sleep 0.5
+  done
+  return 1
+}
+
+shot() { import -display "$DISPLAY" -window root "$1" 2>/dev/null; }
+
+# wait_for_window_text TEXT TIMEOUT_S [guest|ui|both]: screenshot the X
+# screen until OCR finds TEXT in a screenshot taken within TIMEOUT_S (seconds,
+# may be fractional). Leaves that screenshot in $work/gui-last.png and, in
+# $waited, when it was taken (seconds after the call).
+wait_for_window_text() {
+  local text=$1 timeout=$2 mode=${3:-both} start taken ocr png="$work/gui-$$.png"
+  start=$(date +%s.%N)
+  while :; do
+    taken=$(echo "$(date +%s.%N) - $start" | bc)
+    if shot "$png"; then
+      ocr=$(bash "$fixtures/ocr-screen.sh" "$png" "$mode" 2>/dev/null || true)
+      if grep -qiF -- "$text" <<<"$ocr"; then
+        cp "$png" "$work/gui-last.png"
+        waited=$taken
+        echo "# '$text' in the window in a screenshot taken after ${waited} s"
+        [ "$(echo "$taken <= $timeout" | bc)" = 1 ] && return 0
+        return 1
+      fi
+    fi
+    if [ "$(echo "$(date +%s.%N) - $start >= $timeout" | bc)" = 1 ]; then
+      cp "$png" "$work/gui-last.png" 2>/dev/null || true
+      echo "# timed out waiting for '$text' in the window; last OCR:"; sed 's/^/#   /' <<<"${ocr:-}"
+      return 1
+    fi
+    sleep 0.1
+  done
 }
