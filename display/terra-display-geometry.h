@@ -24,8 +24,9 @@ typedef struct {
  * @guest_w: guest surface width (guest pixels)
  * @guest_h: guest surface height
  *
- * Scales the guest to fit, aspect kept and centred (letterboxed). It is
- * never scaled above 1:1 unless it must grow to fit (small guest, big window).
+ * Scales the guest to fill the widget as far as its aspect ratio allows
+ * (up or down), centred, with bars on the two remaining sides (letterbox).
+ * A zero or negative size gives the identity (scale 1 at the origin).
  *
  * Returns: where the guest image goes
  */

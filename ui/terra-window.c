@@ -45,6 +45,7 @@ struct _TerraWindow
   TerraDisplaySession  *session;
 
   char                 *pending_open;    /* --open before the store loaded */
+  guint                 pending_new_source; /* waiting for a just-created machine */
 };
 
 G_DEFINE_FINAL_TYPE (TerraWindow, terra_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -159,8 +160,13 @@ try_pending_open (TerraWindow *self)
 
   if (self->pending_open == NULL || !terra_machine_store_get_loaded (self->store))
     return;
+  m = find_machine (self, self->pending_open);
+  /* A machine the wizard just created reaches the store with libvirt's
+   * define event, which can come after the creator's reply: wait for it. */
+  if (m == NULL && self->pending_new_source != 0)
+    return;
   name = g_steal_pointer (&self->pending_open);
-  m = find_machine (self, name);
+  g_clear_handle_id (&self->pending_new_source, g_source_remove);
   if (m == NULL)
     {
       g_autoptr(GError) error = g_error_new (TERRA_ERROR, TERRA_ERROR_NOT_FOUND,
@@ -169,6 +175,16 @@ try_pending_open (TerraWindow *self)
       return;
     }
   show_machine (self, m);
+}
+
+static gboolean
+pending_new_timeout (gpointer data)
+{
+  TerraWindow *self = data;
+
+  self->pending_new_source = 0;
+  try_pending_open (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -463,6 +479,8 @@ on_wizard_created (TerraWizard *wizard,
 {
   g_free (self->pending_open);
   self->pending_open = g_strdup (uuid);
+  g_clear_handle_id (&self->pending_new_source, g_source_remove);
+  self->pending_new_source = g_timeout_add_seconds (10, pending_new_timeout, self);
   try_pending_open (self);
 }
 
@@ -722,6 +740,7 @@ terra_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->host, terra_host_info_free);
   g_clear_pointer (&self->pending_open, g_free);
+  g_clear_handle_id (&self->pending_new_source, g_source_remove);
   G_OBJECT_CLASS (terra_window_parent_class)->dispose (object);
 }
 

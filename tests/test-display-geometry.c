@@ -1,0 +1,87 @@
+/* test-display-geometry.c — fitting the guest surface into the display widget
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "terra-display-geometry.h"
+
+static void
+test_letterbox (void)
+{
+  /* 720×400 VGA text mode in a 950×622 widget: width-bound, bars top and bottom. */
+  TerraDisplayFit fit = terra_display_fit (950, 622, 720, 400);
+
+  g_assert_cmpfloat_with_epsilon (fit.scale, 950.0 / 720.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fit.x, 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fit.y, (622 - 400 * 950.0 / 720.0) / 2, 1e-9);
+
+  /* 1024×768 in 1920×1080: height-bound, bars left and right. */
+  fit = terra_display_fit (1920, 1080, 1024, 768);
+  g_assert_cmpfloat_with_epsilon (fit.scale, 1080.0 / 768.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fit.y, 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fit.x, (1920 - 1024 * 1080.0 / 768.0) / 2, 1e-9);
+
+  /* Same size: 1:1 at the origin. */
+  fit = terra_display_fit (800, 600, 800, 600);
+  g_assert_cmpfloat (fit.scale, ==, 1.0);
+  g_assert_cmpfloat (fit.x, ==, 0);
+  g_assert_cmpfloat (fit.y, ==, 0);
+}
+
+static void
+test_degenerate (void)
+{
+  /* No surface yet, or a widget not allocated: identity, no division by zero. */
+  TerraDisplayFit fit = terra_display_fit (800, 600, 0, 0);
+  g_assert_cmpfloat (fit.scale, ==, 1.0);
+  fit = terra_display_fit (0, 0, 640, 480);
+  g_assert_cmpfloat (fit.scale, ==, 1.0);
+  fit = terra_display_fit (800, 600, -5, 480);
+  g_assert_cmpfloat (fit.scale, ==, 1.0);
+}
+
+static void
+test_pointer_mapping (void)
+{
+  TerraDisplayFit fit = terra_display_fit (1600, 1000, 800, 600); /* scale 5/3, bars left/right */
+  int gx, gy;
+
+  /* Widget centre is guest centre. */
+  g_assert_true (terra_display_fit_to_guest (&fit, 800, 500, 800, 600, &gx, &gy));
+  g_assert_cmpint (gx, ==, 400);
+  g_assert_cmpint (gy, ==, 300);
+
+  /* Top-left corner of the image. */
+  g_assert_true (terra_display_fit_to_guest (&fit, fit.x, 0, 800, 600, &gx, &gy));
+  g_assert_cmpint (gx, ==, 0);
+  g_assert_cmpint (gy, ==, 0);
+
+  /* In the letterbox: outside, clamped to the nearest edge. */
+  g_assert_false (terra_display_fit_to_guest (&fit, 10, 500, 800, 600, &gx, &gy));
+  g_assert_cmpint (gx, ==, 0);
+  g_assert_cmpint (gy, ==, 300);
+  g_assert_false (terra_display_fit_to_guest (&fit, 1599, 999, 800, 600, &gx, &gy));
+  g_assert_cmpint (gx, ==, 799);
+  g_assert_cmpint (gy, ==, 599);
+
+  /* Round trip for every guest column on one row. */
+  for (int x = 0; x < 800; x++)
+    {
+      double wx = fit.x + (x + 0.5) * fit.scale;
+      g_assert_true (terra_display_fit_to_guest (&fit, wx, 500, 800, 600, &gx, &gy));
+      g_assert_cmpint (gx, ==, x);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/display-geometry/letterbox", test_letterbox);
+  g_test_add_func ("/display-geometry/degenerate", test_degenerate);
+  g_test_add_func ("/display-geometry/pointer-mapping", test_pointer_mapping);
+  return g_test_run ();
+}
