@@ -17,6 +17,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "terra-budget.h"
 #include "terra-connection.h"
 #include "terra-display-session.h"
 #include "terra-error.h"
@@ -34,6 +35,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 typedef struct {
   const char *uri;
   TerraConnection *connection;
+  guint64 reserve_mib; /* host reserve from the settings; 0 = automatic */
 } Ctl;
 
 typedef int (*CommandFunc) (Ctl *ctl, int argc, char **argv);
@@ -322,6 +324,150 @@ cmd_detect (Ctl   *ctl,
   return EXIT_OK;
 }
 
+
+/* --- budget ---------------------------------------------------------------- */
+
+static void
+add_report_json (JsonBuilder             *b,
+                 const TerraBudgetReport *report)
+{
+  json_builder_set_member_name (b, "verdict");
+  json_builder_add_string_value (b, terra_budget_verdict_to_string (report->verdict));
+  json_builder_set_member_name (b, "reserve_mib");
+  json_builder_add_int_value (b, report->reserve_mib);
+  json_builder_set_member_name (b, "running_memory_mib");
+  json_builder_add_int_value (b, report->running_memory_mib);
+  json_builder_set_member_name (b, "running_vcpus");
+  json_builder_add_int_value (b, report->running_vcpus);
+  json_builder_set_member_name (b, "findings");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < report->findings->len; i++)
+    {
+      const TerraBudgetFinding *f = g_ptr_array_index (report->findings, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "resource");
+      json_builder_add_string_value (b, terra_resource_to_string (f->resource));
+      json_builder_set_member_name (b, "severity");
+      json_builder_add_string_value (b, terra_budget_verdict_to_string (f->severity));
+      json_builder_set_member_name (b, "rule");
+      json_builder_add_string_value (b, f->rule);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, f->message);
+      json_builder_set_member_name (b, "value");
+      json_builder_add_double_value (b, f->value);
+      json_builder_set_member_name (b, "limit");
+      json_builder_add_double_value (b, f->limit);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+/* Prints the findings on stderr; returns FALSE (after saying why) when the
+ * verdict is over and @force is not set. */
+static gboolean
+budget_allows (const TerraBudgetReport *report,
+               gboolean                 force,
+               const char              *force_hint)
+{
+  for (guint i = 0; i < report->findings->len; i++)
+    {
+      const TerraBudgetFinding *f = g_ptr_array_index (report->findings, i);
+      g_printerr ("terrarium-ctl: %s: %s\n",
+                  f->severity == TERRA_BUDGET_OVER ? _("over budget") : _("warning"), f->message);
+    }
+  if (report->verdict == TERRA_BUDGET_OVER && !force)
+    {
+      g_printerr ("terrarium-ctl: %s\n", force_hint);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The same proposal the create flow makes: a new VM that is started at once. */
+static void
+proposal_for_spec (TerraProposal          *p,
+                   const TerraMachineSpec *spec,
+                   TerraMediaInfo         *media,
+                   gboolean                start)
+{
+  TerraResources min = { 0 };
+
+  if (media != NULL)
+    terra_media_info_get_minimum (media, &min);
+  *p = (TerraProposal) {
+    .kind = TERRA_PROPOSAL_NEW,
+    .name = spec->name,
+    .memory_mib = spec->memory_mib,
+    .vcpus = spec->vcpus,
+    .disk_gib = spec->disk_gib,
+    .disk_initial_gib = TERRA_BUDGET_QCOW2_INITIAL_GIB,
+    .will_run = start,
+    .os_name = spec->os_name,
+    .os_min_memory_mib = min.memory_mib,
+    .os_min_disk_gib = min.disk_gib,
+  };
+}
+
+static int
+cmd_budget (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  gint64 memory = 2048, disk = 20;
+  int vcpus = 2;
+  gboolean json = FALSE, no_start = FALSE;
+  GOptionEntry entries[] = {
+    { "memory", 0, 0, G_OPTION_ARG_INT64, &memory, N_("RAM in MiB (default 2048)"), N_("MIB") },
+    { "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, N_("Number of vCPUs (default 2)"), N_("N") },
+    { "disk", 0, 0, G_OPTION_ARG_INT64, &disk, N_("Disk size in GiB (default 20)"), N_("GIB") },
+    { "no-start", 0, 0, G_OPTION_ARG_NONE, &no_start, N_("The VM would only be defined, not started"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraBudgetSnapshot) snap = NULL;
+  g_autoptr(TerraBudgetReport) report = NULL;
+  TerraMachineSpec spec = { 0 };
+  TerraProposal p;
+  int code;
+
+  if (!parse_options (entries, NULL, _("The budget verdict for a proposed new virtual machine"), &argc, &argv, 0, &code))
+    return code;
+  if (memory <= 0 || vcpus <= 0 || disk <= 0)
+    return usage_error (_("Memory, vCPUs and disk size must be positive."));
+  if (!ensure_connected (ctl, &error))
+    return fail (error);
+  snap = terra_budget_snapshot_query_sync (ctl->connection, NULL, &error);
+  if (snap == NULL)
+    return fail (error);
+
+  spec.name = (char *)"";
+  spec.memory_mib = memory;
+  spec.vcpus = vcpus;
+  spec.disk_gib = disk;
+  proposal_for_spec (&p, &spec, NULL, !no_start);
+  report = terra_budget_snapshot_evaluate (snap, &p, ctl->reserve_mib);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      json_builder_begin_object (b);
+      add_report_json (b, report);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      print_json (root);
+    }
+  else
+    {
+      g_autofree char *text = terra_budget_report_format (report);
+      g_print ("%s\n", terra_budget_verdict_to_string (report->verdict));
+      if (*text != '\0')
+        g_print ("%s\n", text);
+    }
+  return EXIT_OK;
+}
+
 static int
 cmd_create (Ctl   *ctl,
             int    argc,
@@ -331,7 +477,7 @@ cmd_create (Ctl   *ctl,
   g_autofree char *name = NULL;
   gint64 memory = 0, disk = 0;
   int vcpus = 0;
-  gboolean start = FALSE, json = FALSE;
+  gboolean start = FALSE, json = FALSE, force = FALSE;
   GOptionEntry entries[] = {
     { "media", 0, 0, G_OPTION_ARG_FILENAME, &media, N_("Installer ISO"), N_("PATH") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Name of the new machine"), N_("NAME") },
@@ -339,10 +485,14 @@ cmd_create (Ctl   *ctl,
     { "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, N_("Number of vCPUs"), N_("N") },
     { "disk", 0, 0, G_OPTION_ARG_INT64, &disk, N_("Disk size in GiB"), N_("GIB") },
     { "start", 0, 0, G_OPTION_ARG_NONE, &start, N_("Start it"), NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Create it even when it is over the host budget"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
+  g_autoptr(TerraBudgetSnapshot) snap = NULL;
+  g_autoptr(TerraBudgetReport) report = NULL;
+  TerraProposal proposal;
   g_autoptr(TerraMediaInfo) info = NULL;
   g_autoptr(TerraHostInfo) host = NULL;
   g_autoptr(TerraMachineSpec) spec = NULL;
@@ -381,12 +531,15 @@ cmd_create (Ctl   *ctl,
   if (disk > 0)
     spec->disk_gib = disk;
 
-  if (spec->memory_mib > host->memory_total_mib)
-    g_printerr (_("terrarium-ctl: warning: %" G_GUINT64_FORMAT " MiB is more than the host’s %" G_GUINT64_FORMAT " MiB of RAM\n"),
-                spec->memory_mib, host->memory_total_mib);
-  if (spec->vcpus > host->cpus)
-    g_printerr (_("terrarium-ctl: warning: %u vCPUs is more than the host’s %u CPU threads\n"),
-                spec->vcpus, host->cpus);
+  if (!terra_machine_spec_validate (spec, &error))
+    return fail (error);
+  snap = terra_budget_snapshot_query_sync (ctl->connection, NULL, &error);
+  if (snap == NULL)
+    return fail (error);
+  proposal_for_spec (&proposal, spec, info, start);
+  report = terra_budget_snapshot_evaluate (snap, &proposal, ctl->reserve_mib);
+  if (!budget_allows (report, force, _("Refused: this machine is over the host budget. Use --force to create it anyway.")))
+    return EXIT_FAIL;
   if (host->accel == TERRA_ACCEL_TCG)
     g_printerr (_("terrarium-ctl: note: emulated: KVM is not available, the guest will be slow (%s)\n"),
                 host->kvm_problem ? host->kvm_problem : "");
@@ -435,9 +588,44 @@ cmd_action (Ctl                *ctl,
 }
 
 static int
-cmd_start (Ctl *ctl, int argc, char **argv)
+cmd_start (Ctl   *ctl,
+           int    argc,
+           char **argv)
 {
-  return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_START, _("Start a virtual machine"));
+  gboolean force = FALSE;
+  GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Start it even when it is over the host budget"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  g_autoptr(TerraBudgetSnapshot) snap = NULL;
+  g_autoptr(TerraBudgetReport) report = NULL;
+  TerraProposal p = { 0 };
+  int code;
+
+  if (!parse_options (entries, _("NAME"), _("Start a virtual machine"), &argc, &argv, 1, &code))
+    return code;
+  machine = find_machine (ctl, argv[1], &error);
+  if (machine == NULL)
+    return fail (error);
+  if (terra_machine_get_can_start (machine))
+    {
+      snap = terra_budget_snapshot_query_sync (ctl->connection, NULL, &error);
+      if (snap == NULL)
+        return fail (error);
+      p.kind = TERRA_PROPOSAL_START;
+      p.name = terra_machine_get_name (machine);
+      p.memory_mib = terra_machine_get_memory_mib (machine);
+      p.vcpus = terra_machine_get_vcpus (machine);
+      p.will_run = TRUE;
+      report = terra_budget_snapshot_evaluate (snap, &p, ctl->reserve_mib);
+      if (!budget_allows (report, force, _("Refused: starting it would go over the host budget. Use --force to start it anyway.")))
+        return EXIT_FAIL;
+    }
+  if (!terra_machine_run_action_sync (machine, TERRA_MACHINE_ACTION_START, NULL, &error))
+    return fail (error);
+  return EXIT_OK;
 }
 
 static int
@@ -545,6 +733,10 @@ cmd_host (Ctl   *ctl,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(TerraHostInfo) host = NULL;
+  g_autoptr(TerraBudgetSnapshot) snap = NULL;
+  guint64 run_mib = 0, all_mib = 0;
+  guint run_vcpus = 0, all_vcpus = 0;
+  guint64 reserve;
   int code;
 
   if (!parse_options (entries, NULL, _("Show the host’s resources and acceleration"), &argc, &argv, 0, &code))
@@ -554,6 +746,22 @@ cmd_host (Ctl   *ctl,
   host = terra_host_info_query_sync (ctl->connection, NULL, &error);
   if (host == NULL)
     return fail (error);
+  snap = terra_budget_snapshot_query_sync (ctl->connection, NULL, &error);
+  if (snap == NULL)
+    return fail (error);
+  for (guint i = 0; i < snap->machines->len; i++)
+    {
+      const TerraBudgetMachine *m = &g_array_index (snap->machines, TerraBudgetMachine, i);
+      all_mib += m->memory_mib;
+      all_vcpus += m->vcpus;
+      if (m->running)
+        {
+          run_mib += m->memory_mib;
+          run_vcpus += m->vcpus;
+        }
+    }
+  reserve = ctl->reserve_mib > 0 ? MIN (ctl->reserve_mib, host->memory_total_mib)
+                                 : terra_budget_default_reserve_mib (host->memory_total_mib);
 
   if (json)
     {
@@ -570,6 +778,31 @@ cmd_host (Ctl   *ctl,
       json_builder_set_member_name (b, "accel");
       json_builder_add_string_value (b, terra_accel_to_string (host->accel));
       add_nullable_string (b, "kvm_problem", host->kvm_problem);
+      json_builder_set_member_name (b, "reserve_mib");
+      json_builder_add_int_value (b, reserve);
+      json_builder_set_member_name (b, "allocated");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "memory_mib");
+      json_builder_add_int_value (b, run_mib);
+      json_builder_set_member_name (b, "vcpus");
+      json_builder_add_int_value (b, run_vcpus);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "defined");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "memory_mib");
+      json_builder_add_int_value (b, all_mib);
+      json_builder_set_member_name (b, "vcpus");
+      json_builder_add_int_value (b, all_vcpus);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "disk");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "pool_capacity_gib");
+      json_builder_add_double_value (b, snap->host.pool_capacity_gib);
+      json_builder_set_member_name (b, "pool_free_gib");
+      json_builder_add_double_value (b, snap->host.pool_free_gib);
+      json_builder_set_member_name (b, "committed_gib");
+      json_builder_add_double_value (b, snap->host.pool_committed_gib);
+      json_builder_end_object (b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       print_json (root);
@@ -578,6 +811,11 @@ cmd_host (Ctl   *ctl,
     {
       g_print (_("Memory: %" G_GUINT64_FORMAT " MiB total, %" G_GUINT64_FORMAT " MiB available\n"),
                host->memory_total_mib, host->memory_free_mib);
+      g_print (_("Kept for the host: %" G_GUINT64_FORMAT " MiB\n"), reserve);
+      g_print (_("Running VMs: %" G_GUINT64_FORMAT " MiB, %u vCPUs; all VMs: %" G_GUINT64_FORMAT " MiB, %u vCPUs\n"),
+               run_mib, run_vcpus, all_mib, all_vcpus);
+      g_print (_("Disk pool: %.1f GiB free of %.1f GiB; disks may grow to %.1f GiB\n"),
+               snap->host.pool_free_gib, snap->host.pool_capacity_gib, snap->host.pool_committed_gib);
       g_print (_("CPU threads: %u\n"), host->cpus);
       if (host->accel == TERRA_ACCEL_KVM)
         g_print (_("Acceleration: KVM\n"));
@@ -594,14 +832,15 @@ static const struct {
 } commands[] = {
   { "list", cmd_list, N_("List virtual machines [--json]") },
   { "detect", cmd_detect, N_("Identify installer media: detect PATH [--json]") },
-  { "create", cmd_create, N_("Create: --media PATH [--name NAME] [--memory MIB] [--vcpus N] [--disk GIB] [--start] [--json]") },
-  { "start", cmd_start, N_("Start: start NAME") },
+  { "create", cmd_create, N_("Create: --media PATH [--name NAME] [--memory MIB] [--vcpus N] [--disk GIB] [--start] [--force] [--json]") },
+  { "start", cmd_start, N_("Start: start NAME [--force]") },
   { "shutdown", cmd_shutdown, N_("Shut down (ACPI): shutdown NAME") },
   { "force-off", cmd_force_off, N_("Force off: force-off NAME") },
   { "delete", cmd_delete, N_("Delete with its disk images: delete NAME") },
   { "screenshot", cmd_screenshot, N_("Save the screen: screenshot NAME FILE.png") },
   { "type", cmd_type, N_("Type on the guest’s keyboard: type NAME TEXT") },
   { "host", cmd_host, N_("Host resources: host [--json]") },
+  { "budget", cmd_budget, N_("Budget verdict for a new VM: budget [--memory MIB] [--vcpus N] [--disk GIB] [--no-start] [--json]") },
 };
 
 static void
@@ -631,6 +870,7 @@ main (int   argc,
   settings = terra_settings_new ();
   uri = terra_settings_dup_connection_uri (settings);
   ctl.uri = uri;
+  ctl.reserve_mib = terra_settings_get_host_reserve_mib (settings);
 
   for (; i < argc && argv[i][0] == '-'; i++)
     {

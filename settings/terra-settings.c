@@ -149,3 +149,41 @@ terra_settings_dup_images_dir (TerraSettings *self)
     }
   return g_steal_pointer (&dir);
 }
+
+/**
+ * terra_settings_get_host_reserve_mib:
+ * @self: a #TerraSettings
+ *
+ * The environment variable `TERRARIUM_HOST_RESERVE_MIB` overrides it (for
+ * the CLI on machines without the schema, and tests).
+ *
+ * Returns: RAM kept for the host (MiB); 0 for the automatic default of
+ *   terra_budget_default_reserve_mib()
+ */
+guint64
+terra_settings_get_host_reserve_mib (TerraSettings *self)
+{
+  const char *env = g_getenv ("TERRARIUM_HOST_RESERVE_MIB");
+
+  g_return_val_if_fail (TERRA_IS_SETTINGS (self), 0);
+  if (env != NULL && *env != '\0')
+    return g_ascii_strtoull (env, NULL, 10);
+  if (self->settings != NULL)
+    return g_settings_get_uint64 (self->settings, TERRA_SETTINGS_KEY_HOST_RESERVE);
+  return 0;
+}
+
+/**
+ * terra_settings_get_budget_warnings:
+ * @self: a #TerraSettings
+ *
+ * Returns: whether budget warnings are shown (refusals always are)
+ */
+gboolean
+terra_settings_get_budget_warnings (TerraSettings *self)
+{
+  g_return_val_if_fail (TERRA_IS_SETTINGS (self), TRUE);
+  if (self->settings != NULL)
+    return g_settings_get_boolean (self->settings, TERRA_SETTINGS_KEY_BUDGET_WARNINGS);
+  return TRUE;
+}

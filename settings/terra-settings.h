@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 #define TERRA_SETTINGS_KEY_CONNECTION_URI "connection-uri"
 #define TERRA_SETTINGS_KEY_IMAGES_DIR     "images-dir"
+#define TERRA_SETTINGS_KEY_HOST_RESERVE    "host-reserve-mib"
+#define TERRA_SETTINGS_KEY_BUDGET_WARNINGS "budget-warnings"
 #define TERRA_SETTINGS_DEFAULT_URI        "qemu:///session"
 
 #define TERRA_TYPE_SETTINGS (terra_settings_get_type ())
@@ -21,5 +23,7 @@ gboolean       terra_settings_get_is_persistent  (TerraSettings *self);
 char          *terra_settings_dup_connection_uri (TerraSettings *self);
 char          *terra_settings_dup_images_dir     (TerraSettings *self);
 GSettings     *terra_settings_get_gsettings      (TerraSettings *self);
+guint64        terra_settings_get_host_reserve_mib (TerraSettings *self);
+gboolean       terra_settings_get_budget_warnings (TerraSettings *self);
 
 G_END_DECLS
