@@ -11,7 +11,9 @@
 
 #include "terra-display-session.h"
 #include "terra-display-view.h"
+#include "terra-budget.h"
 #include "terra-error.h"
+#include "terra-host-bar.h"
 #include "terra-host.h"
 #include "terra-machine-row.h"
 #include "terra-window.h"
@@ -35,6 +37,10 @@ struct _TerraWindow
   GtkWidget            *list;
   GtkWidget            *tcg_banner;
   GtkWidget            *tcg_label;
+  GtkWidget            *host_bar;
+  TerraBudgetSnapshot  *budget;          /* last snapshot, for the host bar */
+  guint                 budget_timer;    /* 2 s refresh while the collection shows */
+  gboolean              budget_busy;
 
   /* The display page. */
   GtkWidget            *display_title;
@@ -187,9 +193,56 @@ pending_new_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* --- host budget bar --------------------------------------------------------- */
+
+static void
+on_budget (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(TerraWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TerraBudgetSnapshot *snap = terra_budget_snapshot_query_finish (result, &error);
+
+  self->budget_busy = FALSE;
+  if (snap == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("budget: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->budget, terra_budget_snapshot_free);
+  self->budget = snap;
+  terra_host_bar_set_snapshot (TERRA_HOST_BAR (self->host_bar), snap,
+                               terra_settings_get_host_reserve_mib (self->settings));
+  gtk_widget_set_visible (self->host_bar, TRUE);
+}
+
+static void
+refresh_budget (TerraWindow *self)
+{
+  if (self->budget_busy || terra_connection_get_state (self->connection) != TERRA_CONNECTION_CONNECTED)
+    return;
+  self->budget_busy = TRUE;
+  terra_budget_snapshot_query_async (self->connection, self->cancellable, on_budget, g_object_ref (self));
+}
+
+static gboolean
+budget_tick (gpointer data)
+{
+  TerraWindow *self = data;
+
+  /* Live use changes all the time: refresh while the collection is on screen. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack)), "collection") == 0)
+    refresh_budget (self);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_store_changed (TerraWindow *self)
 {
+  refresh_budget (self);
   update_content (self);
   try_pending_open (self);
 }
@@ -225,7 +278,12 @@ on_connection_state (TerraWindow *self)
 {
   update_content (self);
   if (terra_connection_get_state (self->connection) == TERRA_CONNECTION_CONNECTED)
-    terra_host_info_query_async (self->connection, self->cancellable, on_host_info, g_object_ref (self));
+    {
+      terra_host_info_query_async (self->connection, self->cancellable, on_host_info, g_object_ref (self));
+      refresh_budget (self);
+    }
+  else
+    gtk_widget_set_visible (self->host_bar, FALSE);
 }
 
 /* --- machine actions ------------------------------------------------------- */
@@ -250,6 +308,151 @@ run_action (TerraWindow        *self,
   terra_machine_run_action_async (machine, action, self->cancellable, on_action_done, g_object_ref (self));
 }
 
+/* --- starting within the budget ---------------------------------------------- */
+
+typedef struct {
+  TerraWindow  *self;
+  TerraMachine *machine;
+} StartData;
+
+static void
+start_data_free (StartData *d)
+{
+  g_object_unref (d->self);
+  g_object_unref (d->machine);
+  g_free (d);
+}
+
+static void
+on_start_dialog_response (AdwMessageDialog *dialog,
+                          const char       *response,
+                          StartData        *d)
+{
+  if (g_strcmp0 (response, "start") == 0)
+    run_action (d->self, d->machine, TERRA_MACHINE_ACTION_START);
+}
+
+static char *
+biggest_running (const TerraBudgetSnapshot *snap,
+                 const char                *except)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  gboolean used[64] = { FALSE };
+
+  /* The three running VMs with the most memory, biggest first. */
+  for (guint k = 0; k < 3; k++)
+    {
+      const TerraBudgetMachine *best = NULL;
+      guint best_i = 0;
+      for (guint i = 0; i < snap->machines->len && i < G_N_ELEMENTS (used); i++)
+        {
+          const TerraBudgetMachine *m = &g_array_index (snap->machines, TerraBudgetMachine, i);
+          if (!m->running || used[i] || g_strcmp0 (m->name, except) == 0)
+            continue;
+          if (best == NULL || m->memory_mib > best->memory_mib)
+            {
+              best = m;
+              best_i = i;
+            }
+        }
+      if (best == NULL)
+        break;
+      used[best_i] = TRUE;
+      if (s->len > 0)
+        g_string_append (s, ", ");
+      g_string_append_printf (s, _("%s (%.1f GiB)"), best->name, best->memory_mib / 1024.0);
+    }
+  return s->len > 0 ? g_string_free (g_steal_pointer (&s), FALSE) : NULL;
+}
+
+static void
+on_start_budget (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  StartData *d = user_data;
+  TerraWindow *self = d->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraBudgetSnapshot) snap = terra_budget_snapshot_query_finish (result, &error);
+  g_autoptr(TerraBudgetReport) report = NULL;
+  gboolean warnings = terra_settings_get_budget_warnings (self->settings);
+  gboolean memory_pressure = FALSE;
+  TerraProposal p = { 0 };
+
+  if (snap == NULL)
+    {
+      /* Without numbers there is nothing to warn about: start as asked. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        run_action (self, d->machine, TERRA_MACHINE_ACTION_START);
+      start_data_free (d);
+      return;
+    }
+
+  p.kind = TERRA_PROPOSAL_START;
+  p.name = terra_machine_get_name (d->machine);
+  p.memory_mib = terra_machine_get_memory_mib (d->machine);
+  p.vcpus = terra_machine_get_vcpus (d->machine);
+  p.will_run = TRUE;
+  report = terra_budget_snapshot_evaluate (snap, &p, terra_settings_get_host_reserve_mib (self->settings));
+  for (guint i = 0; i < report->findings->len; i++)
+    {
+      const TerraBudgetFinding *f = g_ptr_array_index (report->findings, i);
+      if (g_str_equal (f->rule, "running-memory"))
+        memory_pressure = TRUE;
+    }
+
+  if (report->verdict == TERRA_BUDGET_OVER || (memory_pressure && warnings))
+    {
+      g_autofree char *findings = terra_budget_report_format (report);
+      g_autofree char *biggest = biggest_running (snap, p.name);
+      g_autofree char *heading = NULL;
+      g_autofree char *body = NULL;
+      AdwMessageDialog *dialog;
+
+      heading = report->verdict == TERRA_BUDGET_OVER
+                ? g_strdup_printf (_("Starting “%s” Would Overload the Host"), p.name)
+                : g_strdup_printf (_("Start “%s”?"), p.name);
+      if (biggest != NULL)
+        body = g_strdup_printf (_("%s\n\nRunning VMs using the most memory: %s."), findings, biggest);
+      else
+        body = g_strdup (findings);
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "start", _("Start _Anyway"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "start",
+                                                  report->verdict == TERRA_BUDGET_OVER ? ADW_RESPONSE_DESTRUCTIVE
+                                                                                       : ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "cancel");
+      adw_message_dialog_set_close_response (dialog, "cancel");
+      g_signal_connect_data (dialog, "response", G_CALLBACK (on_start_dialog_response), d,
+                             (GClosureNotify)(void (*)(void))start_data_free, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  run_action (self, d->machine, TERRA_MACHINE_ACTION_START);
+  if (report->verdict == TERRA_BUDGET_WARNING && warnings)
+    {
+      g_autofree char *findings = terra_budget_report_format (report);
+      AdwToast *toast = adw_toast_new (findings);
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), toast);
+    }
+  start_data_free (d);
+}
+
+/* Starts @machine after checking the budget: over budget, or past the host
+ * reserve, asks first ("Start Anyway"); other warnings start and say why. */
+static void
+start_machine (TerraWindow  *self,
+               TerraMachine *machine)
+{
+  StartData *d = g_new0 (StartData, 1);
+
+  d->self = g_object_ref (self);
+  d->machine = g_object_ref (machine);
+  terra_budget_snapshot_query_async (self->connection, self->cancellable, on_start_budget, d);
+}
+
 static TerraMachine *
 machine_from_param (TerraWindow *self,
                     GVariant    *param)
@@ -263,7 +466,7 @@ machine_start (GtkWidget *w, const char *a, GVariant *param)
   TerraWindow *self = TERRA_WINDOW (w);
   TerraMachine *m = machine_from_param (self, param);
   if (m != NULL)
-    run_action (self, m, TERRA_MACHINE_ACTION_START);
+    start_machine (self, m);
 }
 
 static void
@@ -414,7 +617,7 @@ show_machine (TerraWindow  *self,
   if (terra_machine_get_is_running (machine))
     terra_display_session_connect (self->session);
   else if (terra_machine_get_can_start (machine))
-    run_action (self, machine, TERRA_MACHINE_ACTION_START);
+    start_machine (self, machine);
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "display");
   update_display_page (self);
 }
@@ -444,7 +647,7 @@ win_start_shown (GtkWidget *w, const char *a, GVariant *p)
   TerraWindow *self = TERRA_WINDOW (w);
 
   if (self->shown != NULL)
-    run_action (self, self->shown, TERRA_MACHINE_ACTION_START);
+    start_machine (self, self->shown);
 }
 
 static void
@@ -506,6 +709,8 @@ terra_window_create_machine (TerraWindow *self,
 
   wizard = terra_wizard_new (GTK_WINDOW (self), self->connection, self->host,
                              (const char * const *)names->pdata);
+  terra_wizard_set_budget_preferences (wizard, terra_settings_get_host_reserve_mib (self->settings),
+                                       terra_settings_get_budget_warnings (self->settings));
   g_signal_connect (wizard, "created", G_CALLBACK (on_wizard_created), self);
   gtk_window_present (GTK_WINDOW (wizard));
   if (file != NULL)
@@ -557,6 +762,9 @@ static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
+  TerraWindow *self = user_data;
+
+  g_signal_connect_object (item, "notify::state", G_CALLBACK (refresh_budget), self, G_CONNECT_SWAPPED);
   return terra_machine_row_new (TERRA_MACHINE (item));
 }
 
@@ -628,6 +836,11 @@ build_collection (TerraWindow *self)
   gtk_box_append (GTK_BOX (self->tcg_banner), self->tcg_label);
   gtk_widget_set_visible (self->tcg_banner, FALSE);
   gtk_box_append (GTK_BOX (box), self->tcg_banner);
+
+  self->host_bar = terra_host_bar_new ();
+  gtk_widget_set_visible (self->host_bar, FALSE);
+  gtk_box_append (GTK_BOX (box), self->host_bar);
+  gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 
   self->content_stack = gtk_stack_new ();
   gtk_stack_set_transition_type (GTK_STACK (self->content_stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
@@ -741,6 +954,8 @@ terra_window_dispose (GObject *object)
   g_clear_pointer (&self->host, terra_host_info_free);
   g_clear_pointer (&self->pending_open, g_free);
   g_clear_handle_id (&self->pending_new_source, g_source_remove);
+  g_clear_handle_id (&self->budget_timer, g_source_remove);
+  g_clear_pointer (&self->budget, terra_budget_snapshot_free);
   G_OBJECT_CLASS (terra_window_parent_class)->dispose (object);
 }
 
@@ -772,6 +987,44 @@ static void
 terra_window_init (TerraWindow *self)
 {
   self->cancellable = g_cancellable_new ();
+}
+
+/* The Keyboard Shortcuts window (Ctrl+?). A UI definition, not domain XML;
+ * GtkShortcutsWindow can only be filled through GtkBuilder in GTK 4.8. */
+static GtkShortcutsWindow *
+build_shortcuts_window (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new ();
+  g_autoptr(GString) ui = g_string_new ("<interface><object class='GtkShortcutsWindow' id='w'><property name='modal'>1</property>"
+                                        "<child><object class='GtkShortcutsSection'><property name='section-name'>main</property>");
+  const struct { const char *group; const char *accel; const char *title; } items[] = {
+    { N_("General"), "&lt;Control&gt;n", N_("New virtual machine") },
+    { N_("General"), "&lt;Control&gt;q", N_("Quit") },
+    { N_("General"), "&lt;Control&gt;question", N_("Keyboard shortcuts") },
+    { N_("Guest Display"), "&lt;Alt&gt;Left", N_("Back to all virtual machines") },
+  };
+  const char *group = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    {
+      g_autofree char *title = g_markup_escape_text (_(items[i].title), -1);
+      if (g_strcmp0 (group, items[i].group) != 0)
+        {
+          g_autofree char *gtitle = g_markup_escape_text (_(items[i].group), -1);
+          if (group != NULL)
+            g_string_append (ui, "</object></child>");
+          g_string_append_printf (ui, "<child><object class='GtkShortcutsGroup'><property name='title'>%s</property>", gtitle);
+          group = items[i].group;
+        }
+      g_string_append_printf (ui, "<child><object class='GtkShortcutsShortcut'><property name='accelerator'>%s</property>"
+                              "<property name='title'>%s</property></object></child>", items[i].accel, title);
+    }
+  g_string_append (ui, "</object></child></object></child></object></interface>");
+  if (!gtk_builder_add_from_string (builder, ui->str, -1, &error))
+    g_error ("shortcuts window: %s", error->message);
+  /* GTK owns toplevel windows; the application window takes this one over. */
+  return GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "w"));
 }
 
 /**
@@ -822,6 +1075,8 @@ terra_window_new (GtkApplication    *application,
   g_signal_connect_swapped (self->connection, "notify::state", G_CALLBACK (on_connection_state), self);
   g_signal_connect_swapped (self->store, "items-changed", G_CALLBACK (on_store_changed), self);
   g_signal_connect_swapped (self->store, "notify::loaded", G_CALLBACK (on_store_changed), self);
+  self->budget_timer = g_timeout_add_seconds (2, budget_tick, self);
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), build_shortcuts_window ());
   on_connection_state (self);
   return self;
 }

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "terra-budget.h"
 #include "terra-error.h"
 #include "terra-machine-spec.h"
 #include "terra-media-info.h"
@@ -30,6 +31,10 @@ struct _TerraWizard
   guint64           host_memory_mib;
   guint             host_cpus;
   TerraAccel        host_accel;
+  TerraBudgetSnapshot *budget;   /* the host and the other VMs, for the findings */
+  guint64           reserve_mib;  /* 0: automatic */
+  gboolean          budget_warnings;
+  gboolean          over;
 
   TerraMediaInfo   *media;
   TerraMachineSpec *suggested;
@@ -48,7 +53,9 @@ struct _TerraWizard
   GtkWidget        *disk_spin;
   GtkWidget        *memory_row;
   GtkWidget        *vcpus_row;
+  GtkWidget        *disk_row;
   GtkWidget        *warning_label;
+  GtkWidget        *findings_box;
   GtkWidget        *error_label;
   GtkWidget        *source_error_label;
 };
@@ -127,20 +134,68 @@ update_checks (TerraWizard *self)
     gtk_widget_add_css_class (self->name_row, "error");
   gtk_widget_set_sensitive (self->create_button, ok);
 
-  if (self->have_host)
+  self->over = FALSE;
+  gtk_widget_set_visible (self->findings_box, FALSE);
+  if (self->budget != NULL)
     {
-      if (spec->memory_mib > self->host_memory_mib)
-        g_string_append_printf (warning,
-                                _("The host has only %" G_GUINT64_FORMAT " MiB of memory; this machine asks for %" G_GUINT64_FORMAT " MiB."),
-                                self->host_memory_mib, spec->memory_mib);
-      if (spec->vcpus > self->host_cpus)
+      TerraResources min = { 0 };
+      TerraProposal proposal;
+      g_autoptr(TerraBudgetReport) report = NULL;
+      GtkWidget *child;
+
+      terra_media_info_get_minimum (self->media, &min);
+      proposal = (TerraProposal) {
+        .kind = TERRA_PROPOSAL_NEW,
+        .name = spec->name,
+        .memory_mib = spec->memory_mib,
+        .vcpus = spec->vcpus,
+        .disk_gib = spec->disk_gib,
+        .disk_initial_gib = TERRA_BUDGET_QCOW2_INITIAL_GIB,
+        .will_run = TRUE, /* the wizard starts what it creates */
+        .os_name = spec->os_name,
+        .os_min_memory_mib = min.memory_mib,
+        .os_min_disk_gib = min.disk_gib,
+      };
+      report = terra_budget_snapshot_evaluate (self->budget, &proposal, self->reserve_mib);
+      self->over = report->verdict == TERRA_BUDGET_OVER;
+
+      while ((child = gtk_widget_get_first_child (self->findings_box)) != NULL)
+        gtk_box_remove (GTK_BOX (self->findings_box), child);
+      for (guint i = 0; i < report->findings->len; i++)
         {
-          if (warning->len > 0)
-            g_string_append_c (warning, '\n');
-          g_string_append_printf (warning,
-                                  _("The host has %u CPU threads; %u vCPUs will share them and run slower."),
-                                  self->host_cpus, spec->vcpus);
+          const TerraBudgetFinding *f = g_ptr_array_index (report->findings, i);
+          GtkWidget *row, *icon, *label;
+
+          if (f->severity == TERRA_BUDGET_WARNING && !self->budget_warnings)
+            continue;
+          row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+          icon = gtk_image_new_from_icon_name (f->severity == TERRA_BUDGET_OVER ? "dialog-error-symbolic"
+                                                                                : "dialog-warning-symbolic");
+          gtk_widget_add_css_class (icon, f->severity == TERRA_BUDGET_OVER ? "error" : "warning");
+          gtk_widget_set_valign (icon, GTK_ALIGN_START);
+          label = gtk_label_new (f->message);
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_widget_set_hexpand (label, TRUE);
+          gtk_box_append (GTK_BOX (row), icon);
+          gtk_box_append (GTK_BOX (row), label);
+          gtk_box_append (GTK_BOX (self->findings_box), row);
+          gtk_widget_set_visible (self->findings_box, TRUE);
         }
+      if (self->over)
+        g_string_append (warning, _("This machine is over what the host can give. "
+                                    "“Create Anyway” creates and starts it regardless."));
+    }
+  gtk_button_set_label (GTK_BUTTON (self->create_button), self->over ? _("Create _Anyway") : _("C_reate"));
+  if (self->over)
+    {
+      gtk_widget_remove_css_class (self->create_button, "suggested-action");
+      gtk_widget_add_css_class (self->create_button, "destructive-action");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->create_button, "destructive-action");
+      gtk_widget_add_css_class (self->create_button, "suggested-action");
     }
   gtk_label_set_text (GTK_LABEL (self->warning_label), warning->str);
   gtk_widget_set_visible (self->warning_label, warning->len > 0);
@@ -188,20 +243,57 @@ fill_review (TerraWizard *self)
 
   terra_media_info_get_recommended (media, &rec);
   terra_media_info_get_minimum (media, &min);
-  if (rec.memory_mib > 0 && self->have_host)
-    mem_sub = g_strdup_printf (_("Recommended %" G_GUINT64_FORMAT " MiB · host has %" G_GUINT64_FORMAT " MiB"),
-                               rec.memory_mib, self->host_memory_mib);
-  else if (rec.memory_mib > 0)
-    mem_sub = g_strdup_printf (_("Recommended %" G_GUINT64_FORMAT " MiB"), rec.memory_mib);
-  else if (self->have_host)
-    mem_sub = g_strdup_printf (_("Host has %" G_GUINT64_FORMAT " MiB"), self->host_memory_mib);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->memory_row), mem_sub ? mem_sub : "");
+  {
+    g_autoptr(GString) sub = g_string_new (NULL);
+
+    if (min.memory_mib > 0)
+      g_string_append_printf (sub, _("Minimum %" G_GUINT64_FORMAT " MiB"), min.memory_mib);
+    if (rec.memory_mib > 0)
+      {
+        if (sub->len > 0)
+          g_string_append (sub, " · ");
+        g_string_append_printf (sub, _("recommended %" G_GUINT64_FORMAT " MiB"), rec.memory_mib);
+      }
+    if (self->have_host)
+      {
+        guint64 warn_mib, over_mib, reserve, running = 0, left;
+
+        terra_budget_memory_zone (self->host_memory_mib, &warn_mib, &over_mib);
+        reserve = self->reserve_mib > 0 ? MIN (self->reserve_mib, self->host_memory_mib)
+                                        : terra_budget_default_reserve_mib (self->host_memory_mib);
+        if (self->budget != NULL)
+          for (guint i = 0; i < self->budget->machines->len; i++)
+            {
+              const TerraBudgetMachine *m = &g_array_index (self->budget->machines, TerraBudgetMachine, i);
+              if (m->running)
+                running += m->memory_mib;
+            }
+        left = self->host_memory_mib > reserve + running ? self->host_memory_mib - reserve - running : 0;
+        if (sub->len > 0)
+          g_string_append (sub, "\n");
+        /* Translators: the budget zones of the memory field */
+        g_string_append_printf (sub, _("%" G_GUINT64_FORMAT " MiB left for running VMs · warning above %"
+                                       G_GUINT64_FORMAT " MiB · over above %" G_GUINT64_FORMAT " MiB"),
+                                left, warn_mib, over_mib);
+      }
+    mem_sub = g_string_free (g_steal_pointer (&sub), FALSE);
+  }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->memory_row), mem_sub);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self->memory_row), 3);
   if (self->have_host)
     {
       g_autofree char *cpu_sub = g_strdup_printf (ngettext ("Host has %u CPU thread", "Host has %u CPU threads",
                                                             self->host_cpus), self->host_cpus);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->vcpus_row), cpu_sub);
     }
+  {
+    g_autofree char *disk_sub = NULL;
+    if (min.disk_gib > 0)
+      disk_sub = g_strdup_printf (_("Grows as the guest writes (qcow2) · minimum %" G_GUINT64_FORMAT " GiB"), min.disk_gib);
+    else
+      disk_sub = g_strdup (_("Grows as the guest writes (qcow2)"));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->disk_row), disk_sub);
+  }
 
   gtk_widget_set_visible (self->error_label, FALSE);
   update_checks (self);
@@ -219,30 +311,59 @@ show_suggestion (TerraWizard *self)
   g_clear_pointer (&self->suggested, terra_machine_spec_free);
   self->suggested = terra_vm_creator_suggest_spec (self->media, self->have_host ? &host : NULL,
                                                    (const char * const *)self->taken_names);
+  if (self->budget != NULL)
+    {
+      /* Defaults that know the other VMs: no more than what is left in the
+       * budget, but not below the OS minimum (a finding says so instead). */
+      TerraResources min = { 0 };
+      guint64 reserve = self->reserve_mib > 0 ? MIN (self->reserve_mib, self->host_memory_mib)
+                                              : terra_budget_default_reserve_mib (self->host_memory_mib);
+      guint64 running = 0, left;
+
+      terra_media_info_get_minimum (self->media, &min);
+      for (guint i = 0; i < self->budget->machines->len; i++)
+        {
+          const TerraBudgetMachine *m = &g_array_index (self->budget->machines, TerraBudgetMachine, i);
+          if (m->running)
+            running += m->memory_mib;
+        }
+      left = self->host_memory_mib > reserve + running ? self->host_memory_mib - reserve - running : 0;
+      left -= left % 256;
+      if (self->suggested->memory_mib > left)
+        self->suggested->memory_mib = MAX (left, MAX (min.memory_mib, (guint64)256));
+      /* Under TCG more than 2 vCPUs help little (rule tcg-vcpus). */
+      if (self->host_accel == TERRA_ACCEL_TCG && self->suggested->vcpus > 2)
+        self->suggested->vcpus = 2;
+    }
+
   fill_review (self);
   set_page (self, "review");
 }
 
 static void
-on_host_info (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_budget (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(TerraWizard) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TerraHostInfo) info = terra_host_info_query_finish (result, &error);
+  TerraBudgetSnapshot *snap = terra_budget_snapshot_query_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (info != NULL && !self->have_host)
+  if (snap != NULL)
     {
+      g_clear_pointer (&self->budget, terra_budget_snapshot_free);
+      self->budget = snap;
       self->have_host = TRUE;
-      self->host_memory_mib = info->memory_total_mib;
-      self->host_cpus = info->cpus;
-      self->host_accel = info->accel;
+      self->host_memory_mib = snap->host.memory_total_mib;
+      self->host_cpus = snap->host.cpus;
+      self->host_accel = snap->host.accel;
     }
   if (self->media != NULL && self->suggested == NULL)
     show_suggestion (self);
+  else if (self->media != NULL && snap != NULL)
+    fill_review (self);
 }
 
 static void
@@ -266,12 +387,12 @@ on_detected (GObject      *source,
 
   g_clear_pointer (&self->suggested, terra_machine_spec_free);
   g_set_object (&self->media, media);
-  if (self->have_host)
+  if (self->budget != NULL)
     show_suggestion (self);
   else
     /* The connection may not have been up when the wizard opened: ask again
      * now, and show the review once the host is known (or known unknowable). */
-    terra_host_info_query_async (self->connection, self->cancellable, on_host_info, g_object_ref (self));
+    terra_budget_snapshot_query_async (self->connection, self->cancellable, on_budget, g_object_ref (self));
 }
 
 /**
@@ -524,9 +645,9 @@ build_review_page (TerraWizard *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (machine_group), self->memory_row);
   self->vcpus_row = spin_row (_("_vCPUs"), 1, 255, 1, &self->vcpus_spin);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (machine_group), self->vcpus_row);
-  row = spin_row (_("_Disk (GiB)"), 1, 64 * 1024, 1, &self->disk_spin);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Grows as the guest writes (qcow2)"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (machine_group), row);
+  self->disk_row = spin_row (_("_Disk (GiB)"), 1, 64 * 1024, 1, &self->disk_spin);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->disk_row), _("Grows as the guest writes (qcow2)"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (machine_group), self->disk_row);
   g_signal_connect_swapped (self->memory_spin, "value-changed", G_CALLBACK (update_checks), self);
   g_signal_connect_swapped (self->vcpus_spin, "value-changed", G_CALLBACK (update_checks), self);
   g_signal_connect_swapped (self->disk_spin, "value-changed", G_CALLBACK (update_checks), self);
@@ -542,6 +663,9 @@ build_review_page (TerraWizard *self)
   gtk_label_set_selectable (GTK_LABEL (self->error_label), TRUE);
   gtk_widget_add_css_class (self->error_label, "error");
   gtk_widget_set_visible (self->error_label, FALSE);
+  self->findings_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_visible (self->findings_box, FALSE);
+  gtk_box_append (GTK_BOX (box), self->findings_box);
   gtk_box_append (GTK_BOX (box), self->warning_label);
   gtk_box_append (GTK_BOX (box), self->error_label);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (notes_group), box);
@@ -582,6 +706,7 @@ terra_wizard_finalize (GObject *object)
   g_clear_object (&self->media);
   g_clear_pointer (&self->suggested, terra_machine_spec_free);
   g_clear_pointer (&self->taken_names, g_strfreev);
+  g_clear_pointer (&self->budget, terra_budget_snapshot_free);
 
   G_OBJECT_CLASS (terra_wizard_parent_class)->finalize (object);
 }
@@ -617,9 +742,10 @@ terra_wizard_init (TerraWizard *self)
   GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
 
   self->cancellable = g_cancellable_new ();
+  self->budget_warnings = TRUE;
 
   gtk_window_set_title (GTK_WINDOW (self), _("New Virtual Machine"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 560, 620);
+  gtk_window_set_default_size (GTK_WINDOW (self), 580, 760);
   gtk_window_set_modal (GTK_WINDOW (self), TRUE);
 
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
@@ -685,7 +811,24 @@ terra_wizard_new (GtkWindow           *parent,
       self->host_cpus = host->cpus;
       self->host_accel = host->accel;
     }
-  else
-    terra_host_info_query_async (connection, self->cancellable, on_host_info, g_object_ref (self));
+  terra_budget_snapshot_query_async (connection, self->cancellable, on_budget, g_object_ref (self));
   return self;
+}
+
+/**
+ * terra_wizard_set_budget_preferences:
+ * @self: a #TerraWizard
+ * @reserve_mib: RAM kept for the host (MiB); 0 for the automatic default
+ * @warnings: whether to show budget warnings (refusals are always shown)
+ */
+void
+terra_wizard_set_budget_preferences (TerraWizard *self,
+                                     guint64      reserve_mib,
+                                     gboolean     warnings)
+{
+  g_return_if_fail (TERRA_IS_WIZARD (self));
+  self->reserve_mib = reserve_mib;
+  self->budget_warnings = warnings;
+  if (self->suggested != NULL)
+    update_checks (self);
 }

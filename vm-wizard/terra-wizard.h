@@ -23,5 +23,8 @@ TerraWizard *terra_wizard_new      (GtkWindow           *parent,
                                     const char * const  *taken_names);
 void         terra_wizard_set_file (TerraWizard         *self,
                                     GFile               *file);
+void         terra_wizard_set_budget_preferences (TerraWizard *self,
+                                                  guint64      reserve_mib,
+                                                  gboolean     warnings);
 
 G_END_DECLS
