@@ -21,6 +21,7 @@
 #include "terra-application.h"
 #include "terra-connection.h"
 #include "terra-machine-store.h"
+#include "terra-preferences-window.h"
 #include "terra-settings.h"
 #include "terra-window.h"
 
@@ -101,6 +102,17 @@ show_about (GSimpleAction *action,
 }
 
 static void
+show_preferences (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  TerraApplication *self = user_data;
+  GtkWidget *prefs = terra_preferences_window_new (GTK_WINDOW (get_window (self)), self->settings);
+
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
 quit_app (GSimpleAction *action,
           GVariant      *param,
           gpointer       user_data)
@@ -111,6 +123,7 @@ quit_app (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = show_about },
   { .name = "quit", .activate = quit_app },
+  { .name = "preferences", .activate = show_preferences },
   { .name = "retry-connection", .activate = retry_connection },
 };
 
@@ -123,6 +136,7 @@ terra_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *new_accels[] = { "<Control>n", NULL };
   static const char *back_accels[] = { "<Alt>Left", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (terra_application_parent_class)->startup (app);
 
@@ -135,6 +149,7 @@ terra_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.new-machine", new_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.back", back_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
 
   terra_connection_init_libvirt ();
   self->settings = terra_settings_new ();

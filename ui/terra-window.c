@@ -816,6 +816,7 @@ build_collection (TerraWindow *self)
   gtk_widget_set_tooltip_text (add, _("New Virtual Machine (Ctrl+N)"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "win.new-machine");
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), add);
+  g_menu_append (menu, _("_Preferences"), "app.preferences");
   g_menu_append (menu, _("_Keyboard Shortcuts"), "win.show-help-overlay");
   g_menu_append (menu, _("_About Terrarium"), "app.about");
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "open-menu-symbolic");
@@ -999,6 +1000,7 @@ build_shortcuts_window (void)
                                         "<child><object class='GtkShortcutsSection'><property name='section-name'>main</property>");
   const struct { const char *group; const char *accel; const char *title; } items[] = {
     { N_("General"), "&lt;Control&gt;n", N_("New virtual machine") },
+    { N_("General"), "&lt;Control&gt;comma", N_("Preferences") },
     { N_("General"), "&lt;Control&gt;q", N_("Quit") },
     { N_("General"), "&lt;Control&gt;question", N_("Keyboard shortcuts") },
     { N_("Guest Display"), "&lt;Alt&gt;Left", N_("Back to all virtual machines") },

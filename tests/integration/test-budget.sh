@@ -26,6 +26,10 @@ h = json.loads(sys.argv[1])
 assert h["reserve_mib"] >= 2048 and h["allocated"]["memory_mib"] == 0 and h["defined"]["vcpus"] == 0, h
 assert h["disk"]["pool_free_gib"] > 0 and h["disk"]["pool_capacity_gib"] >= h["disk"]["pool_free_gib"], h' "$host"
 
+check "the host reserve is a preference (here from the environment)" \
+  test "$(TERRARIUM_HOST_RESERVE_MIB=1536 ctl host --json | json_get reserve_mib)" = 1536
+check "and it moves the verdict" test "$(TERRARIUM_HOST_RESERVE_MIB=$((total - 256)) ctl budget --memory 512 --vcpus 1 --disk 1 --json | json_get verdict)" = warning
+
 # More memory than the host has: refused, with the numbers, nothing left behind.
 huge=$((total + 4096))
 if ctl create --media "$iso" --name huge --memory "$huge" --disk 1 >"$work/out" 2>"$work/err"; then rc=0; else rc=$?; fi

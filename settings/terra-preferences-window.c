@@ -1,0 +1,166 @@
+/* terra-preferences-window.c — the app's preferences
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every row is bound to its GSettings key, so changes apply at once (GNOME
+ * HIG: no Apply button). Without the installed schema the rows are shown
+ * insensitive with a note.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "terra-preferences-window.h"
+
+struct _TerraPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  TerraSettings        *settings;
+  GtkWidget            *auto_switch;
+  GtkWidget            *reserve_spin;
+  GtkWidget            *reserve_row;
+};
+
+G_DEFINE_FINAL_TYPE (TerraPreferencesWindow, terra_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* "Automatic" is the value 0 of host-reserve-mib. */
+static void
+on_auto_toggled (TerraPreferencesWindow *self)
+{
+  GSettings *gs = terra_settings_get_gsettings (self->settings);
+  gboolean automatic = gtk_switch_get_active (GTK_SWITCH (self->auto_switch));
+
+  gtk_widget_set_sensitive (self->reserve_row, !automatic);
+  if (gs == NULL)
+    return;
+  if (automatic)
+    g_settings_set_uint64 (gs, TERRA_SETTINGS_KEY_HOST_RESERVE, 0);
+  else if (g_settings_get_uint64 (gs, TERRA_SETTINGS_KEY_HOST_RESERVE) == 0)
+    g_settings_set_uint64 (gs, TERRA_SETTINGS_KEY_HOST_RESERVE,
+                           (guint64)gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->reserve_spin)));
+}
+
+static void
+on_reserve_changed (TerraPreferencesWindow *self)
+{
+  GSettings *gs = terra_settings_get_gsettings (self->settings);
+
+  if (gs != NULL && !gtk_switch_get_active (GTK_SWITCH (self->auto_switch)))
+    g_settings_set_uint64 (gs, TERRA_SETTINGS_KEY_HOST_RESERVE,
+                           (guint64)gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->reserve_spin)));
+}
+
+static void
+terra_preferences_window_finalize (GObject *object)
+{
+  TerraPreferencesWindow *self = TERRA_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (terra_preferences_window_parent_class)->finalize (object);
+}
+
+static void
+terra_preferences_window_class_init (TerraPreferencesWindowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = terra_preferences_window_finalize;
+}
+
+static void
+terra_preferences_window_init (TerraPreferencesWindow *self)
+{
+}
+
+static GtkWidget *
+switch_row (const char *title,
+            const char *subtitle,
+            GtkWidget **switch_out)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *sw = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+  *switch_out = sw;
+  return row;
+}
+
+/**
+ * terra_preferences_window_new:
+ * @parent: (nullable): the window it belongs to
+ * @settings: the app's settings
+ *
+ * Returns: (transfer none): a new preferences window, not shown yet
+ */
+GtkWidget *
+terra_preferences_window_new (GtkWindow     *parent,
+                              TerraSettings *settings)
+{
+  TerraPreferencesWindow *self = g_object_new (TERRA_TYPE_PREFERENCES_WINDOW,
+                                               "transient-for", parent,
+                                               "modal", TRUE,
+                                               "title", _("Preferences"),
+                                               "search-enabled", FALSE,
+                                               NULL);
+  GSettings *gs = terra_settings_get_gsettings (settings);
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *warn_switch;
+  GtkWidget *row;
+  guint64 reserve = gs ? g_settings_get_uint64 (gs, TERRA_SETTINGS_KEY_HOST_RESERVE) : 0;
+
+  self->settings = g_object_ref (settings);
+
+  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Host Resources"));
+  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "computer-symbolic");
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Host Budget"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Running virtual machines share this computer’s memory and CPU with "
+                                           "everything else on it. Terrarium warns before they would take what the "
+                                           "host needs, and asks before going over what it has."));
+
+  row = switch_row (_("Warn About Host Resources"),
+                    _("Show warnings when creating or starting a virtual machine. "
+                      "Going over what the host has always asks first."),
+                    &warn_switch);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  row = switch_row (_("Automatic Host Reserve"),
+                    _("Keep the larger of 2 GiB and 20 % of the host’s memory free of running VMs"),
+                    &self->auto_switch);
+  gtk_switch_set_active (GTK_SWITCH (self->auto_switch), reserve == 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  self->reserve_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->reserve_row), _("Memory Kept for the Host (MiB)"));
+  self->reserve_spin = gtk_spin_button_new_with_range (256, 1024 * 1024, 256);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->reserve_spin), reserve > 0 ? (double)reserve : 2048);
+  gtk_widget_set_valign (self->reserve_spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->reserve_spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Memory Kept for the Host (MiB)"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->reserve_row), self->reserve_spin);
+  gtk_widget_set_sensitive (self->reserve_row, reserve > 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->reserve_row);
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
+
+  if (gs != NULL)
+    {
+      g_settings_bind (gs, TERRA_SETTINGS_KEY_BUDGET_WARNINGS, warn_switch, "active", G_SETTINGS_BIND_DEFAULT);
+      g_signal_connect_swapped (self->auto_switch, "notify::active", G_CALLBACK (on_auto_toggled), self);
+      g_signal_connect_swapped (self->reserve_spin, "value-changed", G_CALLBACK (on_reserve_changed), self);
+    }
+  else
+    {
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                             _("Preferences cannot be saved: the settings schema of this build is "
+                                               "not installed."));
+      gtk_widget_set_sensitive (group, FALSE);
+    }
+  return GTK_WIDGET (self);
+}
