@@ -23,6 +23,7 @@
 #include "terra-error.h"
 #include "terra-host.h"
 #include "terra-machine.h"
+#include "terra-machine-ops.h"
 #include "terra-media-info.h"
 #include "terra-settings.h"
 #include "terra-vm-creator.h"
@@ -147,6 +148,11 @@ build_machine_json (JsonBuilder  *b,
   add_nullable_string (b, "os_id", terra_machine_get_os_id (m));
   json_builder_set_member_name (b, "accel");
   json_builder_add_string_value (b, terra_accel_to_string (terra_machine_get_accel (m)));
+  json_builder_set_member_name (b, "saved");
+  json_builder_add_boolean_value (b, terra_machine_get_saved (m));
+  json_builder_set_member_name (b, "disposable");
+  json_builder_add_boolean_value (b, terra_machine_get_disposable (m));
+  add_nullable_string (b, "description", terra_machine_get_description (m));
   json_builder_end_object (b);
 }
 
@@ -648,6 +654,226 @@ cmd_delete (Ctl *ctl, int argc, char **argv)
                      _("Delete a virtual machine and the disk images Terrarium created for it"));
 }
 
+
+static int
+cmd_save (Ctl *ctl, int argc, char **argv)
+{
+  return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_SAVE,
+                     _("Save a running virtual machine’s state and stop it; start restores it"));
+}
+
+static int
+cmd_pause (Ctl *ctl, int argc, char **argv)
+{
+  return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_PAUSE, _("Pause a running virtual machine"));
+}
+
+static int
+cmd_resume (Ctl *ctl, int argc, char **argv)
+{
+  return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_RESUME, _("Resume a paused virtual machine"));
+}
+
+static int
+cmd_reboot (Ctl *ctl, int argc, char **argv)
+{
+  return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_REBOOT, _("Restart a running virtual machine"));
+}
+
+static int
+cmd_run_disposable (Ctl *ctl, int argc, char **argv)
+{
+  return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_START_DISPOSABLE,
+                     _("Start a disposable run: the guest’s disk changes are thrown away when it stops"));
+}
+
+static int
+cmd_clone (Ctl   *ctl,
+           int    argc,
+           char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  g_autoptr(TerraMachine) clone = NULL;
+  g_autofree char *uuid = NULL;
+  int code;
+
+  if (!parse_options (entries, _("NAME NEW-NAME"), _("Copy a virtual machine, with its disks, under a new name"),
+                      &argc, &argv, 2, &code))
+    return code;
+  machine = find_machine (ctl, argv[1], &error);
+  if (machine == NULL)
+    return fail (error);
+  uuid = terra_machine_clone_sync (machine, argv[2], &error);
+  if (uuid == NULL)
+    return fail (error);
+  clone = find_machine (ctl, uuid, &error);
+  if (clone == NULL)
+    return fail (error);
+  print_machine_line (clone);
+  return EXIT_OK;
+}
+
+static int
+cmd_set (Ctl   *ctl,
+         int    argc,
+         char **argv)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *description = NULL;
+  gint64 memory = 0, disk = 0;
+  int vcpus = 0;
+  gboolean force = FALSE;
+  GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("New name (the machine must be off)"), N_("NAME") },
+    { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("Description (\"\" clears it)"), N_("TEXT") },
+    { "memory", 0, 0, G_OPTION_ARG_INT64, &memory, N_("RAM in MiB"), N_("MIB") },
+    { "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, N_("Number of vCPUs"), N_("N") },
+    { "disk", 0, 0, G_OPTION_ARG_INT64, &disk, N_("Grow the disk to this size in GiB"), N_("GIB") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Apply even when over the host budget"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  TerraMachineUpdate update = { 0 };
+  gboolean later = FALSE;
+  int code;
+
+  memory = -1;
+  vcpus = -1;
+  disk = -1;
+  if (!parse_options (entries, _("NAME"), _("Change a virtual machine’s settings"), &argc, &argv, 1, &code))
+    return code;
+  if (memory == 0 || vcpus == 0 || disk == 0 || memory < -1 || vcpus < -1 || disk < -1)
+    {
+      g_autoptr(GError) bad = g_error_new (TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                                           _("Memory, vCPUs and disk size must be positive."));
+      return fail (bad);
+    }
+  machine = find_machine (ctl, argv[1], &error);
+  if (machine == NULL)
+    return fail (error);
+  update.name = name;
+  update.description = description;
+  update.memory_mib = memory > 0 ? (guint64)memory : 0;
+  update.vcpus = vcpus > 0 ? (guint)vcpus : 0;
+  update.disk_gib = disk > 0 ? (guint64)disk : 0;
+
+  if ((update.memory_mib != 0 || update.vcpus != 0))
+    {
+      g_autoptr(TerraBudgetSnapshot) snap = terra_budget_snapshot_query_sync (ctl->connection, NULL, &error);
+      g_autoptr(TerraBudgetReport) report = NULL;
+      TerraProposal p = {
+        .kind = TERRA_PROPOSAL_CHANGE,
+        .name = terra_machine_get_name (machine),
+        .memory_mib = update.memory_mib ? update.memory_mib : terra_machine_get_memory_mib (machine),
+        .vcpus = update.vcpus ? update.vcpus : terra_machine_get_vcpus (machine),
+        .will_run = terra_machine_get_is_running (machine),
+      };
+      if (snap == NULL)
+        return fail (error);
+      report = terra_budget_snapshot_evaluate (snap, &p, ctl->reserve_mib);
+      if (!budget_allows (report, force, _("Refused: this change is over the host budget. Use --force to apply it anyway.")))
+        return EXIT_FAIL;
+    }
+  if (!terra_machine_update_sync (machine, &update, &later, &error))
+    return fail (error);
+  if (later)
+    g_printerr ("terrarium-ctl: %s\n", _("note: memory and vCPU changes apply at the next start."));
+  return EXIT_OK;
+}
+
+static void
+print_snapshots (GPtrArray *snaps,
+                 gboolean   json)
+{
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      json_builder_begin_array (b);
+      for (guint i = 0; i < snaps->len; i++)
+        {
+          TerraSnapshot *sn = g_ptr_array_index (snaps, i);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, sn->name);
+          add_nullable_string (b, "description", sn->description);
+          json_builder_set_member_name (b, "created");
+          json_builder_add_int_value (b, sn->created);
+          json_builder_set_member_name (b, "state");
+          json_builder_add_string_value (b, sn->state);
+          json_builder_set_member_name (b, "current");
+          json_builder_add_boolean_value (b, sn->current);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      print_json (root);
+      return;
+    }
+  for (guint i = 0; i < snaps->len; i++)
+    {
+      TerraSnapshot *sn = g_ptr_array_index (snaps, i);
+      g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (sn->created);
+      g_autofree char *when = t ? g_date_time_format (t, "%Y-%m-%d %H:%M") : g_strdup ("?");
+      g_print ("%-24s %s  %-8s%s %s\n", sn->name, when, sn->state, sn->current ? " *" : "  ",
+               sn->description ? sn->description : "");
+    }
+}
+
+static int
+cmd_snapshot (Ctl   *ctl,
+              int    argc,
+              char **argv)
+{
+  g_autofree char *description = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("A note for “create”"), N_("TEXT") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (for “list”)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("list NAME | create NAME SNAPSHOT | revert NAME SNAPSHOT | delete NAME SNAPSHOT"));
+  const char *verb;
+  gboolean ok = FALSE;
+
+  g_option_context_set_summary (context, _("Snapshots of a virtual machine (internal qcow2 snapshots)"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (argc < 3)
+    return usage_error (_("Wrong number of arguments."));
+  verb = argv[1];
+  if (g_str_equal (verb, "list") ? argc != 3 : argc != 4)
+    return usage_error (_("Wrong number of arguments."));
+  if (!g_str_equal (verb, "list") && !g_str_equal (verb, "create") && !g_str_equal (verb, "revert") &&
+      !g_str_equal (verb, "delete"))
+    return usage_error (_("The snapshot command is list, create, revert or delete."));
+
+  machine = find_machine (ctl, argv[2], &error);
+  if (machine == NULL)
+    return fail (error);
+  if (g_str_equal (verb, "list"))
+    {
+      g_autoptr(GPtrArray) snaps = terra_machine_list_snapshots_sync (machine, &error);
+      if (snaps == NULL)
+        return fail (error);
+      print_snapshots (snaps, json);
+      return EXIT_OK;
+    }
+  if (g_str_equal (verb, "create"))
+    ok = terra_machine_create_snapshot_sync (machine, argv[3], description, &error);
+  else if (g_str_equal (verb, "revert"))
+    ok = terra_machine_revert_snapshot_sync (machine, argv[3], &error);
+  else
+    ok = terra_machine_delete_snapshot_sync (machine, argv[3], &error);
+  return ok ? EXIT_OK : fail (error);
+}
+
 /* The display fd provider: libvirt's virDomainOpenGraphicsFD in a worker. */
 static void
 provide_fd (gpointer             user_data,
@@ -837,6 +1063,14 @@ static const struct {
   { "shutdown", cmd_shutdown, N_("Shut down (ACPI): shutdown NAME") },
   { "force-off", cmd_force_off, N_("Force off: force-off NAME") },
   { "delete", cmd_delete, N_("Delete with its disk images: delete NAME") },
+  { "reboot", cmd_reboot, N_("Restart: reboot NAME") },
+  { "pause", cmd_pause, N_("Pause: pause NAME") },
+  { "resume", cmd_resume, N_("Resume: resume NAME") },
+  { "save", cmd_save, N_("Save state and stop (start restores it): save NAME") },
+  { "run-disposable", cmd_run_disposable, N_("Start with changes thrown away at stop: run-disposable NAME") },
+  { "clone", cmd_clone, N_("Full copy: clone NAME NEW-NAME") },
+  { "set", cmd_set, N_("Change: set NAME [--name N] [--description T] [--memory MIB] [--vcpus N] [--disk GIB] [--force]") },
+  { "snapshot", cmd_snapshot, N_("Snapshots: snapshot list|create|revert|delete NAME [SNAPSHOT] [--description T] [--json]") },
   { "screenshot", cmd_screenshot, N_("Save the screen: screenshot NAME FILE.png") },
   { "type", cmd_type, N_("Type on the guest’s keyboard: type NAME TEXT") },
   { "host", cmd_host, N_("Host resources: host [--json]") },

@@ -34,6 +34,10 @@ typedef struct {
   guint64            memory_mib;
   guint              vcpus;
   TerraAccel         accel;
+  char              *description;
+  gboolean           saved;       /* off with a managed save image: starting restores it */
+  gboolean           disposable;  /* running with transient disks */
+  gboolean           uefi;
 } MachineInfo;
 
 struct _TerraMachine
@@ -57,6 +61,9 @@ enum {
   PROP_CAN_START,
   PROP_CAN_STOP,
   PROP_IS_RUNNING,
+  PROP_DESCRIPTION,
+  PROP_SAVED,
+  PROP_DISPOSABLE,
   N_PROPS
 };
 
@@ -72,6 +79,7 @@ machine_info_clear (MachineInfo *info)
   g_clear_pointer (&info->os_id, g_free);
   g_clear_pointer (&info->os_name, g_free);
   g_clear_pointer (&info->media_path, g_free);
+  g_clear_pointer (&info->description, g_free);
 }
 
 static void
@@ -204,6 +212,11 @@ fetch_info (virDomainPtr   domain,
   md = terra_domain_metadata_parse (xml);
 
   info = g_new0 (MachineInfo, 1);
+  info->description = g_strdup (gvir_config_domain_get_description (config));
+  info->disposable = state != VIR_DOMAIN_SHUTOFF && terra_domain_xml_has_transient_disk (xml);
+  info->uefi = terra_domain_xml_uses_uefi (xml);
+  info->saved = state == VIR_DOMAIN_SHUTOFF && virDomainHasManagedSaveImage (domain, 0) == 1;
+  virResetLastError ();
   info->name = g_strdup (name);
   info->uuid = g_strdup (uuid);
   info->state = map_state (state, reason);
@@ -267,6 +280,10 @@ apply_info (TerraMachine      *self,
   SET_NUM (memory_mib, PROP_MEMORY_MIB);
   SET_NUM (vcpus, PROP_VCPUS);
   SET_NUM (accel, PROP_ACCEL);
+  SET_STR (description, PROP_DESCRIPTION);
+  SET_NUM (saved, PROP_SAVED);
+  SET_NUM (disposable, PROP_DISPOSABLE);
+  self->info.uefi = info->uefi;
   _terra_machine_set_state (self, info->state);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -307,6 +324,9 @@ terra_machine_get_property (GObject    *object,
     case PROP_CAN_START:  g_value_set_boolean (value, can_start (self->info.state)); break;
     case PROP_CAN_STOP:   g_value_set_boolean (value, can_stop (self->info.state)); break;
     case PROP_IS_RUNNING: g_value_set_boolean (value, self->info.state == TERRA_MACHINE_STATE_RUNNING); break;
+    case PROP_DESCRIPTION: g_value_set_string (value, self->info.description); break;
+    case PROP_SAVED:      g_value_set_boolean (value, self->info.saved); break;
+    case PROP_DISPOSABLE: g_value_set_boolean (value, self->info.disposable); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -333,6 +353,9 @@ terra_machine_class_init (TerraMachineClass *klass)
   properties[PROP_CAN_START] = g_param_spec_boolean ("can-start", NULL, NULL, FALSE, ro);
   properties[PROP_CAN_STOP] = g_param_spec_boolean ("can-stop", NULL, NULL, FALSE, ro);
   properties[PROP_IS_RUNNING] = g_param_spec_boolean ("is-running", NULL, NULL, FALSE, ro);
+  properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, ro);
+  properties[PROP_SAVED] = g_param_spec_boolean ("saved", NULL, NULL, FALSE, ro);
+  properties[PROP_DISPOSABLE] = g_param_spec_boolean ("disposable", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -791,6 +814,111 @@ terra_machine_run_action_sync (TerraMachine        *self,
         return TRUE;
       }
 
+    case TERRA_MACHINE_ACTION_REBOOT:
+      if (state != VIR_DOMAIN_RUNNING && state != VIR_DOMAIN_BLOCKED)
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE, _("“%s” is not running."), name);
+          return FALSE;
+        }
+      if (virDomainReboot (self->domain, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN) < 0)
+        {
+          virResetLastError ();
+          /* Guests that ignore ACPI: a hard reset, like the reset button. */
+          if (virDomainReset (self->domain, 0) < 0)
+            {
+              terra_set_error_from_libvirt (error, _("Could not restart “%s”."), name);
+              return FALSE;
+            }
+        }
+      return TRUE;
+
+    case TERRA_MACHINE_ACTION_PAUSE:
+      if (state != VIR_DOMAIN_RUNNING && state != VIR_DOMAIN_BLOCKED)
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE, _("“%s” is not running."), name);
+          return FALSE;
+        }
+      if (virDomainSuspend (self->domain) < 0)
+        {
+          terra_set_error_from_libvirt (error, _("Could not pause “%s”."), name);
+          return FALSE;
+        }
+      return TRUE;
+
+    case TERRA_MACHINE_ACTION_RESUME:
+      if (state != VIR_DOMAIN_PAUSED)
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE, _("“%s” is not paused."), name);
+          return FALSE;
+        }
+      if (virDomainResume (self->domain) < 0)
+        {
+          terra_set_error_from_libvirt (error, _("Could not resume “%s”."), name);
+          return FALSE;
+        }
+      return TRUE;
+
+    case TERRA_MACHINE_ACTION_SAVE:
+      if (state != VIR_DOMAIN_RUNNING && state != VIR_DOMAIN_BLOCKED && state != VIR_DOMAIN_PAUSED)
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE, _("“%s” is not running, so there is nothing to save."), name);
+          return FALSE;
+        }
+      {
+        g_autofree char *live = virDomainGetXMLDesc (self->domain, 0);
+        if (live != NULL && terra_domain_xml_has_transient_disk (live))
+          {
+            g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE,
+                         _("“%s” is a disposable run: its changes go when it stops, so its state cannot be saved."), name);
+            return FALSE;
+          }
+      }
+      /* libvirt's managed save: memory to a file libvirt owns; the next start restores it. */
+      if (virDomainManagedSave (self->domain, 0) < 0)
+        {
+          terra_set_error_from_libvirt (error, _("Could not save the state of “%s”."), name);
+          return FALSE;
+        }
+      return TRUE;
+
+    case TERRA_MACHINE_ACTION_START_DISPOSABLE:
+      {
+        g_autofree char *xml = NULL;
+        g_autofree char *disposable = NULL;
+        virDomainPtr live;
+
+        if (state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_CRASHED)
+          {
+            g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE,
+                         _("“%s” is running. Shut it down to run a disposable copy."), name);
+            return FALSE;
+          }
+        if (virDomainHasManagedSaveImage (self->domain, 0) == 1)
+          {
+            g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE,
+                         _("“%s” has a saved state. Start it normally to restore it, or discard the saved state first."), name);
+            return FALSE;
+          }
+        virResetLastError ();
+        xml = virDomainGetXMLDesc (self->domain, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+        if (xml == NULL)
+          {
+            terra_set_error_from_libvirt (error, _("Could not read the configuration of “%s”."), name);
+            return FALSE;
+          }
+        disposable = terra_domain_xml_make_disposable (xml, error);
+        if (disposable == NULL)
+          return FALSE;
+        live = virDomainCreateXML (virDomainGetConnect (self->domain), disposable, 0);
+        if (live == NULL)
+          {
+            terra_set_error_from_libvirt (error, _("Could not start a disposable run of “%s”."), name);
+            return FALSE;
+          }
+        virDomainFree (live);
+        return TRUE;
+      }
+
     default:
       g_return_val_if_reached (FALSE);
     }
@@ -948,4 +1076,51 @@ terra_machine_open_graphics_fd_finish (TerraMachine  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), -1);
   fd = g_task_propagate_int (G_TASK (result), error);
   return fd < 0 && error != NULL && *error != NULL ? -1 : (int)fd;
+}
+
+/** terra_machine_get_description: Returns: (transfer none) (nullable): the user's description */
+const char *
+terra_machine_get_description (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
+  return self->info.description;
+}
+
+/** terra_machine_get_saved: Returns: whether it is off with a saved state (libvirt managed save) that the next start restores */
+gboolean
+terra_machine_get_saved (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), FALSE);
+  return self->info.saved;
+}
+
+/** terra_machine_get_disposable: Returns: whether it runs with transient disks (a disposable run) */
+gboolean
+terra_machine_get_disposable (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), FALSE);
+  return self->info.disposable;
+}
+
+/** terra_machine_get_uefi: Returns: whether it boots with UEFI firmware */
+gboolean
+terra_machine_get_uefi (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), FALSE);
+  return self->info.uefi;
+}
+
+/**
+ * terra_machine_get_domain:
+ * @self: a #TerraMachine
+ *
+ * For the core's workers only (libvirt calls never run on the main thread).
+ *
+ * Returns: (transfer none): the libvirt domain
+ */
+virDomainPtr
+terra_machine_get_domain (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
+  return self->domain;
 }

@@ -60,6 +60,11 @@ TerraAccel         terra_machine_get_accel         (TerraMachine        *self);
 gboolean           terra_machine_get_can_start     (TerraMachine        *self);
 gboolean           terra_machine_get_can_stop      (TerraMachine        *self);
 gboolean           terra_machine_get_is_running    (TerraMachine        *self);
+const char        *terra_machine_get_description   (TerraMachine        *self);
+gboolean           terra_machine_get_saved         (TerraMachine        *self);
+gboolean           terra_machine_get_disposable    (TerraMachine        *self);
+gboolean           terra_machine_get_uefi          (TerraMachine        *self);
+virDomainPtr       terra_machine_get_domain        (TerraMachine        *self);
 void               _terra_machine_set_state        (TerraMachine        *self,
                                                     TerraMachineState    state);
 gboolean           terra_machine_refresh_sync      (TerraMachine        *self,
@@ -82,6 +87,11 @@ typedef enum {
   TERRA_MACHINE_ACTION_SHUTDOWN,  /* ACPI power button */
   TERRA_MACHINE_ACTION_FORCE_OFF, /* virDomainDestroy */
   TERRA_MACHINE_ACTION_DELETE,    /* force off, undefine, delete our volumes */
+  TERRA_MACHINE_ACTION_REBOOT,    /* ACPI reboot, else reset */
+  TERRA_MACHINE_ACTION_PAUSE,     /* virDomainSuspend */
+  TERRA_MACHINE_ACTION_RESUME,    /* virDomainResume */
+  TERRA_MACHINE_ACTION_SAVE,      /* managed save: the next start restores */
+  TERRA_MACHINE_ACTION_START_DISPOSABLE, /* start with transient disks: changes are thrown away at stop */
 } TerraMachineAction;
 
 gboolean           terra_machine_run_action_sync   (TerraMachine        *self,

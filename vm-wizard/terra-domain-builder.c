@@ -559,3 +559,118 @@ terra_volume_builder_build (const char *volume_name,
   gvir_config_storage_vol_set_target (vol, target);
   return vol;
 }
+
+/**
+ * terra_domain_xml_has_transient_disk:
+ * @domain_xml: a domain's XML (live or inactive)
+ *
+ * Returns: whether a disk is `<transient/>`: its changes are thrown away when
+ *   the guest stops (libvirt keeps them in an overlay it deletes; a
+ *   "disposable run")
+ */
+gboolean
+terra_domain_xml_has_transient_disk (const char *domain_xml)
+{
+  g_autoptr(xmlDoc) doc = parse_xml (domain_xml);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+
+  if (doc == NULL)
+    return FALSE;
+  ctx = xmlXPathNewContext (doc);
+  return xpath_exists (ctx, "/domain/devices/disk[@device='disk']/transient");
+}
+
+/**
+ * terra_domain_xml_uses_uefi:
+ * @domain_xml: a domain's XML
+ *
+ * Returns: whether the guest boots with UEFI firmware from pflash (libvirt
+ *   9.0 cannot take internal snapshots of such domains)
+ */
+gboolean
+terra_domain_xml_uses_uefi (const char *domain_xml)
+{
+  g_autoptr(xmlDoc) doc = parse_xml (domain_xml);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+
+  if (doc == NULL)
+    return FALSE;
+  ctx = xmlXPathNewContext (doc);
+  return xpath_exists (ctx, "/domain/os[@firmware='efi']") ||
+         xpath_exists (ctx, "/domain/os/loader[@type='pflash']");
+}
+
+/**
+ * terra_domain_xml_make_disposable:
+ * @domain_xml: a domain's inactive XML
+ * @error: %TERRA_ERROR_FAILED when it cannot be parsed or has no disk
+ *
+ * Marks every disk (not CD-ROMs) `<transient/>` with libxml2's tree API, for
+ * a disposable run: virDomainCreateXML() of the result starts the defined
+ * domain with this live definition only; libvirt writes the guest's changes
+ * to an overlay next to each disk and deletes it when the guest stops
+ * (https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms,
+ * "transient", QEMU since libvirt 6.9). The persistent definition is untouched.
+ *
+ * Returns: (transfer full) (nullable): the changed XML
+ */
+char *
+terra_domain_xml_make_disposable (const char  *domain_xml,
+                                  GError     **error)
+{
+  g_autoptr(xmlDoc) doc = parse_xml (domain_xml);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(xmlXPathObject) disks = NULL;
+  xmlChar *out = NULL;
+  int len = 0;
+  char *result;
+
+  if (doc == NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED, _("The machine’s configuration could not be read."));
+      return NULL;
+    }
+  ctx = xmlXPathNewContext (doc);
+  disks = xmlXPathEvalExpression ((const xmlChar *)"/domain/devices/disk[@device='disk'][not(transient)]", ctx);
+  if (disks == NULL || disks->nodesetval == NULL || disks->nodesetval->nodeNr == 0)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED,
+                   _("This machine has no disk to protect, so a disposable run would change nothing."));
+      return NULL;
+    }
+  for (int i = 0; i < disks->nodesetval->nodeNr; i++)
+    xmlNewChild (disks->nodesetval->nodeTab[i], NULL, (const xmlChar *)"transient", NULL);
+  xmlDocDumpMemory (doc, &out, &len);
+  result = g_strndup ((const char *)out, len);
+  xmlFree (out);
+  return result;
+}
+
+/**
+ * terra_domain_metadata_apply:
+ * @domain: a domain configuration
+ * @md: what to record
+ * @error: as gvir_config_domain_set_custom_xml()
+ *
+ * Replaces our `<terrarium:terrarium>` metadata with @md (the clone keeps the
+ * OS and media but records its own volumes and creation time).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+terra_domain_metadata_apply (GVirConfigDomain           *domain,
+                             const TerraDomainMetadata  *md,
+                             GError                    **error)
+{
+  g_autofree char *ours = NULL;
+  xmlNode *root = new_ns_root ("terrarium", TERRA_METADATA_NS, TERRA_METADATA_PREFIX);
+
+  add_text_child (root, "os-short-id", md->os_short_id);
+  add_text_child (root, "os-name", md->os_name);
+  add_text_child (root, "media", md->media_path);
+  add_text_child (root, "created", md->created);
+  for (guint i = 0; md->volumes != NULL && md->volumes[i] != NULL; i++)
+    add_text_child (root, "volume", md->volumes[i]);
+  ours = node_to_string (root);
+  return gvir_config_domain_set_custom_xml (domain, ours, TERRA_METADATA_PREFIX, TERRA_METADATA_NS, error);
+}

@@ -66,6 +66,14 @@ GVirConfigDomain *terra_domain_builder_build   (const TerraMachineSpec *spec,
                                                 const char             *disk_path,
                                                 const char             *created_iso8601,
                                                 GError                **error);
+gboolean terra_domain_metadata_apply        (GVirConfigDomain          *domain,
+                                            const TerraDomainMetadata *md,
+                                            GError                   **error);
+gboolean terra_domain_xml_has_transient_disk (const char *domain_xml);
+gboolean terra_domain_xml_uses_uefi          (const char *domain_xml);
+char    *terra_domain_xml_make_disposable    (const char *domain_xml,
+                                              GError    **error);
+
 GVirConfigStorageVol *terra_volume_builder_build (const char           *volume_name,
                                                   guint64               capacity_gib);
 

@@ -1,0 +1,745 @@
+/* terra-machine-ops.c — snapshots, clone and configuration changes of a machine
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * All blocking (libvirt): call the *_sync functions from a worker, through
+ * terra_machine_op_async(), or from terrarium-ctl. Snapshots are libvirt's
+ * internal qcow2 snapshots (disk, and memory when the guest runs): libvirt
+ * 9.0 cannot take them of UEFI guests with pflash firmware, which is said
+ * plainly instead of failing with libvirt's message. Configuration changes
+ * edit a copy of the parsed definition (libvirt-gconfig) and define it once.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libvirt/virterror.h>
+
+#include "terra-domain-builder.h"
+#include "terra-error.h"
+#include "terra-gconfig-autoptr.h"
+#include "terra-machine-ops.h"
+#include "terra-machine-spec.h"
+#include "terra-storage.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainSnapshot, g_object_unref)
+
+/** terra_snapshot_free: @snapshot: (transfer full) (nullable): a snapshot */
+void
+terra_snapshot_free (TerraSnapshot *snapshot)
+{
+  if (snapshot == NULL)
+    return;
+  g_free (snapshot->name);
+  g_free (snapshot->description);
+  g_free (snapshot->state);
+  g_free (snapshot);
+}
+
+static const char *
+snapshot_state_string (GVirConfigDomainSnapshotDomainState state)
+{
+  switch (state)
+    {
+    case GVIR_CONFIG_DOMAIN_SNAPSHOT_DOMAIN_STATE_RUNNING:
+    case GVIR_CONFIG_DOMAIN_SNAPSHOT_DOMAIN_STATE_BLOCKED:
+      return "running";
+    case GVIR_CONFIG_DOMAIN_SNAPSHOT_DOMAIN_STATE_PAUSED:
+      return "paused";
+    case GVIR_CONFIG_DOMAIN_SNAPSHOT_DOMAIN_STATE_SHUTOFF:
+      return "shutoff";
+    case GVIR_CONFIG_DOMAIN_SNAPSHOT_DOMAIN_STATE_DISK_SNAPSHOT:
+      return "disk-only";
+    default:
+      return "other";
+    }
+}
+
+static int
+compare_snapshots (gconstpointer a,
+                   gconstpointer b)
+{
+  const TerraSnapshot *sa = *(const TerraSnapshot * const *)a;
+  const TerraSnapshot *sb = *(const TerraSnapshot * const *)b;
+
+  /* Newest first. */
+  return sa->created < sb->created ? 1 : sa->created > sb->created ? -1 : g_strcmp0 (sa->name, sb->name);
+}
+
+/**
+ * terra_machine_list_snapshots_sync:
+ * @self: a #TerraMachine
+ * @error: %TERRA_ERROR_LIBVIRT
+ *
+ * Returns: (transfer full) (element-type TerraSnapshot) (nullable): the
+ *   machine's snapshots, newest first
+ */
+GPtrArray *
+terra_machine_list_snapshots_sync (TerraMachine  *self,
+                                   GError       **error)
+{
+  virDomainPtr dom = terra_machine_get_domain (self);
+  virDomainSnapshotPtr *snaps = NULL;
+  GPtrArray *result;
+  int n;
+
+  n = virDomainListAllSnapshots (dom, &snaps, 0);
+  if (n < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not list the snapshots of “%s”."), terra_machine_get_name (self));
+      return NULL;
+    }
+  result = g_ptr_array_new_with_free_func ((GDestroyNotify)terra_snapshot_free);
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *xml = virDomainSnapshotGetXMLDesc (snaps[i], 0);
+      g_autoptr(GVirConfigDomainSnapshot) config = xml ? gvir_config_domain_snapshot_new_from_xml (xml, NULL) : NULL;
+
+      if (config != NULL)
+        {
+          TerraSnapshot *s = g_new0 (TerraSnapshot, 1);
+          s->name = g_strdup (gvir_config_domain_snapshot_get_name (config));
+          s->description = g_strdup (gvir_config_domain_snapshot_get_description (config));
+          s->created = gvir_config_domain_snapshot_get_creation_time (config);
+          s->state = g_strdup (snapshot_state_string (gvir_config_domain_snapshot_get_state (config)));
+          s->current = virDomainSnapshotIsCurrent (snaps[i], 0) == 1;
+          g_ptr_array_add (result, s);
+        }
+      virDomainSnapshotFree (snaps[i]);
+    }
+  g_free (snaps);
+  virResetLastError ();
+  g_ptr_array_sort (result, compare_snapshots);
+  return result;
+}
+
+static gboolean
+check_snapshots_possible (TerraMachine  *self,
+                          GError       **error)
+{
+  g_autofree char *xml = virDomainGetXMLDesc (terra_machine_get_domain (self), 0);
+
+  if (xml != NULL && terra_domain_xml_uses_uefi (xml))
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE,
+                   _("“%s” boots with UEFI firmware, and libvirt 9.0 cannot take snapshots of UEFI machines "
+                     "(its firmware variables live outside the disk image). Use Clone to keep a copy instead."),
+                   terra_machine_get_name (self));
+      return FALSE;
+    }
+  if (xml != NULL && terra_domain_xml_has_transient_disk (xml))
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE,
+                   _("“%s” is a disposable run: nothing it does is kept, so there is nothing to snapshot."),
+                   terra_machine_get_name (self));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static virDomainSnapshotPtr
+lookup_snapshot (TerraMachine  *self,
+                 const char    *name,
+                 GError       **error)
+{
+  virDomainSnapshotPtr snap = virDomainSnapshotLookupByName (terra_machine_get_domain (self), name, 0);
+
+  if (snap == NULL)
+    {
+      virResetLastError ();
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_NOT_FOUND,
+                   _("“%s” has no snapshot named “%s”."), terra_machine_get_name (self), name);
+    }
+  return snap;
+}
+
+/**
+ * terra_machine_create_snapshot_sync:
+ * @self: a #TerraMachine
+ * @name: the snapshot's name (not empty, no "/")
+ * @description: (nullable): a note
+ * @error: %TERRA_ERROR_INVALID_NAME, %TERRA_ERROR_NAME_EXISTS,
+ *   %TERRA_ERROR_WRONG_STATE (UEFI or disposable), %TERRA_ERROR_LIBVIRT
+ *
+ * Takes an internal snapshot: the disks, and the memory when the guest runs
+ * (it pauses while the memory is written). The snapshot XML is built with
+ * libvirt-gconfig.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+terra_machine_create_snapshot_sync (TerraMachine  *self,
+                                    const char    *name,
+                                    const char    *description,
+                                    GError       **error)
+{
+  g_autoptr(GVirConfigDomainSnapshot) config = NULL;
+  g_autofree char *xml = NULL;
+  virDomainSnapshotPtr snap;
+
+  g_autofree char *stripped = name ? g_strstrip (g_strdup (name)) : NULL;
+
+  if (stripped == NULL || *stripped == '\0' || strchr (name, '/') != NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_NAME,
+                   _("A snapshot needs a name without “/”."));
+      return FALSE;
+    }
+  if (!check_snapshots_possible (self, error))
+    return FALSE;
+  snap = virDomainSnapshotLookupByName (terra_machine_get_domain (self), name, 0);
+  if (snap != NULL)
+    {
+      virDomainSnapshotFree (snap);
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_NAME_EXISTS,
+                   _("“%s” already has a snapshot named “%s”."), terra_machine_get_name (self), name);
+      return FALSE;
+    }
+  virResetLastError ();
+
+  config = gvir_config_domain_snapshot_new ();
+  gvir_config_domain_snapshot_set_name (config, name);
+  if (description != NULL && *description != '\0')
+    gvir_config_domain_snapshot_set_description (config, description);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+  snap = virDomainSnapshotCreateXML (terra_machine_get_domain (self), xml, 0);
+  if (snap == NULL)
+    {
+      terra_set_error_from_libvirt (error, _("Could not take the snapshot “%s” of “%s”."),
+                                    name, terra_machine_get_name (self));
+      return FALSE;
+    }
+  virDomainSnapshotFree (snap);
+  return TRUE;
+}
+
+/**
+ * terra_machine_revert_snapshot_sync:
+ * @self: a #TerraMachine
+ * @name: a snapshot of it
+ * @error: %TERRA_ERROR_NOT_FOUND, %TERRA_ERROR_LIBVIRT
+ *
+ * Returns the disks (and, for a snapshot of a running guest, the running
+ * guest) to the snapshot. What changed since is lost.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+terra_machine_revert_snapshot_sync (TerraMachine  *self,
+                                    const char    *name,
+                                    GError       **error)
+{
+  virDomainSnapshotPtr snap = lookup_snapshot (self, name, error);
+  int ret;
+
+  if (snap == NULL)
+    return FALSE;
+  ret = virDomainRevertToSnapshot (snap, 0);
+  virDomainSnapshotFree (snap);
+  if (ret < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not revert “%s” to “%s”."), terra_machine_get_name (self), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * terra_machine_delete_snapshot_sync:
+ * @self: a #TerraMachine
+ * @name: a snapshot of it
+ * @error: %TERRA_ERROR_NOT_FOUND, %TERRA_ERROR_LIBVIRT
+ *
+ * Deletes the snapshot (its children are kept, re-parented by libvirt).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+terra_machine_delete_snapshot_sync (TerraMachine  *self,
+                                    const char    *name,
+                                    GError       **error)
+{
+  virDomainSnapshotPtr snap = lookup_snapshot (self, name, error);
+  int ret;
+
+  if (snap == NULL)
+    return FALSE;
+  ret = virDomainSnapshotDelete (snap, 0);
+  virDomainSnapshotFree (snap);
+  if (ret < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not delete the snapshot “%s” of “%s”."),
+                                    name, terra_machine_get_name (self));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+random_mac (void)
+{
+  /* 52:54:00 is QEMU's locally administered prefix, as libvirt uses. */
+  return g_strdup_printf ("52:54:00:%02x:%02x:%02x",
+                          g_random_int_range (0, 256), g_random_int_range (0, 256), g_random_int_range (0, 256));
+}
+
+static char *
+iso8601_now (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* A free "<base>.qcow2", "<base>-2.qcow2"… name in @pool. */
+static char *
+free_volume_name (virStoragePoolPtr  pool,
+                  const char        *base)
+{
+  for (guint n = 1; ; n++)
+    {
+      g_autofree char *name = n == 1 ? g_strdup_printf ("%s.qcow2", base) : g_strdup_printf ("%s-%u.qcow2", base, n);
+      virStorageVolPtr vol = virStorageVolLookupByName (pool, name);
+
+      if (vol == NULL)
+        {
+          virResetLastError ();
+          return g_steal_pointer (&name);
+        }
+      virStorageVolFree (vol);
+    }
+}
+
+static void
+vol_free (gpointer vol)
+{
+  virStorageVolFree (vol);
+}
+
+/**
+ * terra_machine_clone_sync:
+ * @self: a #TerraMachine, shut off
+ * @new_name: the clone's name
+ * @error: %TERRA_ERROR_WRONG_STATE when it runs, %TERRA_ERROR_INVALID_NAME,
+ *   %TERRA_ERROR_NAME_EXISTS, %TERRA_ERROR_STORAGE, %TERRA_ERROR_LIBVIRT
+ *
+ * A full clone: every disk Terrarium created for the machine is copied into
+ * the `terrarium` pool (virStorageVolCreateXMLFrom), and the copy is defined
+ * with the new name, a new UUID and new MAC addresses. The machine must be
+ * off: copying the disks of a running guest would copy a disk in the middle
+ * of writes. If any step fails the copies made so far are deleted.
+ *
+ * Returns: (transfer full) (nullable): the clone's UUID
+ */
+char *
+terra_machine_clone_sync (TerraMachine  *self,
+                          const char    *new_name,
+                          GError       **error)
+{
+  virDomainPtr dom = terra_machine_get_domain (self);
+  virConnectPtr conn = virDomainGetConnect (dom);
+  g_autoptr(GVirConfigDomain) config = NULL;
+  g_autoptr(TerraDomainMetadata) md = NULL;
+  g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func (vol_free);
+  g_autoptr(GPtrArray) new_paths = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *xml = NULL;
+  g_autofree char *new_xml = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *base = NULL;
+  TerraMachineSpec name_check = { 0 };
+  virStoragePoolPtr pool = NULL;
+  virDomainPtr other, clone = NULL;
+  GList *devices;
+  int state = VIR_DOMAIN_NOSTATE;
+  char uuid_buf[VIR_UUID_STRING_BUFLEN];
+
+  name_check.name = (char *)new_name;
+  name_check.memory_mib = 1024;
+  name_check.vcpus = 1;
+  name_check.disk_gib = 1;
+  if (!terra_machine_spec_validate (&name_check, error))
+    return NULL;
+  if (virDomainGetState (dom, &state, NULL, 0) < 0 || (state != VIR_DOMAIN_SHUTOFF))
+    {
+      virResetLastError ();
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE,
+                   _("Shut down “%s” before cloning it: its disks cannot be copied safely while it runs."),
+                   terra_machine_get_name (self));
+      return NULL;
+    }
+  other = virDomainLookupByName (conn, new_name);
+  if (other != NULL)
+    {
+      virDomainFree (other);
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_NAME_EXISTS,
+                   _("A virtual machine named “%s” already exists. Choose another name."), new_name);
+      return NULL;
+    }
+  virResetLastError ();
+
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  if (xml == NULL)
+    {
+      terra_set_error_from_libvirt (error, _("Could not read the configuration of “%s”."), terra_machine_get_name (self));
+      return NULL;
+    }
+  config = gvir_config_domain_new_from_xml (xml, error);
+  if (config == NULL)
+    return NULL;
+  md = terra_domain_metadata_parse (xml);
+  if (md == NULL)
+    md = g_new0 (TerraDomainMetadata, 1);
+
+  pool = virStoragePoolLookupByName (conn, TERRA_STORAGE_POOL_NAME);
+  if (pool == NULL && md->volumes != NULL && md->volumes[0] != NULL)
+    {
+      terra_set_error_from_libvirt (error, _("The storage pool “%s” is not available."), TERRA_STORAGE_POOL_NAME);
+      return NULL;
+    }
+  base = terra_storage_volume_base_name (new_name);
+
+  /* Copy the disks we own; point the clone's disks at the copies. */
+  devices = gvir_config_domain_get_devices (config);
+  for (GList *l = devices; l != NULL; l = l->next)
+    {
+      GVirConfigDomainDisk *disk;
+      const char *source;
+      virStorageVolPtr src_vol, new_vol;
+      virStorageVolInfo info;
+      g_autoptr(GVirConfigStorageVol) vol_config = NULL;
+      g_autofree char *vol_name = NULL;
+      g_autofree char *vol_xml = NULL;
+
+      if (!GVIR_CONFIG_IS_DOMAIN_DISK (l->data))
+        continue;
+      disk = GVIR_CONFIG_DOMAIN_DISK (l->data);
+      if (gvir_config_domain_disk_get_guest_device_type (disk) != GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK)
+        continue;
+      source = gvir_config_domain_disk_get_source (disk);
+      if (source == NULL || md->volumes == NULL || !g_strv_contains ((const char * const *)md->volumes, source))
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_STORAGE,
+                       _("“%s” uses the disk %s, which Terrarium did not create; it is not copied into a clone."),
+                       terra_machine_get_name (self), source ? source : "?");
+          goto fail;
+        }
+      src_vol = virStorageVolLookupByPath (conn, source);
+      if (src_vol == NULL || virStorageVolGetInfo (src_vol, &info) < 0)
+        {
+          terra_set_error_from_libvirt (error, _("Could not read the disk %s."), source);
+          g_clear_pointer (&src_vol, virStorageVolFree);
+          goto fail;
+        }
+      vol_name = free_volume_name (pool, base);
+      vol_config = terra_volume_builder_build (vol_name, (info.capacity + (1ULL << 30) - 1) >> 30);
+      vol_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (vol_config));
+      new_vol = virStorageVolCreateXMLFrom (pool, vol_xml, src_vol, 0);
+      virStorageVolFree (src_vol);
+      if (new_vol == NULL)
+        {
+          terra_set_error_from_libvirt (error, _("Could not copy the disk of “%s”."), terra_machine_get_name (self));
+          goto fail;
+        }
+      g_ptr_array_add (created, new_vol);
+      g_ptr_array_add (new_paths, virStorageVolGetPath (new_vol));
+      gvir_config_domain_disk_set_source (disk, g_ptr_array_index (new_paths, new_paths->len - 1));
+    }
+  for (GList *l = devices; l != NULL; l = l->next)
+    if (GVIR_CONFIG_IS_DOMAIN_INTERFACE (l->data))
+      {
+        g_autofree char *mac = random_mac ();
+        gvir_config_domain_interface_set_mac (GVIR_CONFIG_DOMAIN_INTERFACE (l->data), mac);
+      }
+  gvir_config_domain_set_devices (config, devices);
+  g_list_free_full (devices, g_object_unref);
+  devices = NULL;
+
+  uuid = g_uuid_string_random ();
+  gvir_config_domain_set_name (config, new_name);
+  gvir_config_domain_set_uuid (config, uuid);
+  g_strfreev (md->volumes);
+  g_ptr_array_add (new_paths, NULL);
+  md->volumes = g_strdupv ((char **)new_paths->pdata);
+  g_ptr_array_remove_index (new_paths, new_paths->len - 1);
+  g_free (md->created);
+  md->created = iso8601_now ();
+  if (!terra_domain_metadata_apply (config, md, error))
+    goto fail;
+
+  new_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+  clone = virDomainDefineXML (conn, new_xml);
+  if (clone == NULL)
+    {
+      terra_set_error_from_libvirt (error, _("Could not define the clone “%s”."), new_name);
+      goto fail;
+    }
+  virDomainGetUUIDString (clone, uuid_buf);
+  virDomainFree (clone);
+  if (pool != NULL)
+    virStoragePoolFree (pool);
+  return g_strdup (uuid_buf);
+
+fail:
+  if (devices != NULL)
+    g_list_free_full (devices, g_object_unref);
+  for (guint i = 0; i < created->len; i++)
+    virStorageVolDelete (g_ptr_array_index (created, i), 0);
+  virResetLastError ();
+  if (pool != NULL)
+    virStoragePoolFree (pool);
+  return NULL;
+}
+
+/**
+ * terra_machine_update_sync:
+ * @self: a #TerraMachine
+ * @update: what to change
+ * @applies_at_next_start: (out) (optional): set when a change needs a restart
+ *   (memory and vCPUs of a running guest)
+ * @error: %TERRA_ERROR_INVALID_ARGUMENT (memory below 128 MiB, no vCPUs, a
+ *   smaller disk), %TERRA_ERROR_INVALID_NAME, %TERRA_ERROR_NAME_EXISTS,
+ *   %TERRA_ERROR_WRONG_STATE (rename while running), %TERRA_ERROR_LIBVIRT
+ *
+ * Applies a configuration change: everything is checked first; then one
+ * define of an edited copy of the parsed definition; then the disk is grown
+ * (virStorageVolResize, or virDomainBlockResize for a running guest) and the
+ * domain renamed. A failure before the define leaves the machine as it was.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+terra_machine_update_sync (TerraMachine             *self,
+                           const TerraMachineUpdate *update,
+                           gboolean                 *applies_at_next_start,
+                           GError                  **error)
+{
+  virDomainPtr dom = terra_machine_get_domain (self);
+  virConnectPtr conn = virDomainGetConnect (dom);
+  const char *name = terra_machine_get_name (self);
+  g_autoptr(GVirConfigDomain) config = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *new_xml = NULL;
+  g_autofree char *disk_path = NULL;
+  virStorageVolPtr disk_vol = NULL;
+  virStorageVolInfo disk_info = { 0 };
+  int state = VIR_DOMAIN_NOSTATE;
+  gboolean running, renaming, config_change;
+  virDomainPtr defined;
+
+  if (applies_at_next_start != NULL)
+    *applies_at_next_start = FALSE;
+  if (virDomainGetState (dom, &state, NULL, 0) < 0)
+    {
+      terra_set_error_from_libvirt (error, _("“%s” is not available."), name);
+      return FALSE;
+    }
+  running = state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_CRASHED;
+  renaming = update->name != NULL && g_strcmp0 (update->name, name) != 0;
+
+  /* Check everything before changing anything. */
+  if (update->memory_mib != 0 || update->vcpus != 0 || renaming)
+    {
+      TerraMachineSpec check = {
+        .name = (char *)(renaming ? update->name : name),
+        .memory_mib = update->memory_mib ? update->memory_mib : MAX (terra_machine_get_memory_mib (self), 128),
+        .vcpus = update->vcpus ? update->vcpus : MAX (terra_machine_get_vcpus (self), 1),
+        .disk_gib = 1,
+      };
+      if (!terra_machine_spec_validate (&check, error))
+        return FALSE;
+    }
+  if (renaming)
+    {
+      virDomainPtr other = virDomainLookupByName (conn, update->name);
+      if (other != NULL)
+        {
+          virDomainFree (other);
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_NAME_EXISTS,
+                       _("A virtual machine named “%s” already exists. Choose another name."), update->name);
+          return FALSE;
+        }
+      virResetLastError ();
+      if (running)
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE,
+                       _("Shut down “%s” to rename it."), name);
+          return FALSE;
+        }
+    }
+
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  if (xml == NULL)
+    {
+      terra_set_error_from_libvirt (error, _("Could not read the configuration of “%s”."), name);
+      return FALSE;
+    }
+  config = gvir_config_domain_new_from_xml (xml, error);
+  if (config == NULL)
+    return FALSE;
+
+  if (update->disk_gib != 0)
+    {
+      GList *devices = gvir_config_domain_get_devices (config);
+      for (GList *l = devices; l != NULL && disk_path == NULL; l = l->next)
+        if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
+            gvir_config_domain_disk_get_guest_device_type (l->data) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK)
+          disk_path = g_strdup (gvir_config_domain_disk_get_source (l->data));
+      g_list_free_full (devices, g_object_unref);
+      disk_vol = disk_path ? virStorageVolLookupByPath (conn, disk_path) : NULL;
+      if (disk_vol == NULL || virStorageVolGetInfo (disk_vol, &disk_info) < 0)
+        {
+          terra_set_error_from_libvirt (error, _("Could not find the disk of “%s”."), name);
+          g_clear_pointer (&disk_vol, virStorageVolFree);
+          return FALSE;
+        }
+      if ((update->disk_gib << 30) < disk_info.capacity)
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                       _("The disk of “%s” is %.1f GiB; it can grow but not shrink to %" G_GUINT64_FORMAT " GiB "
+                         "(shrinking would cut off the guest’s data)."),
+                       name, disk_info.capacity / (1024.0 * 1024 * 1024), update->disk_gib);
+          virStorageVolFree (disk_vol);
+          return FALSE;
+        }
+    }
+
+  config_change = update->memory_mib != 0 || update->vcpus != 0 || update->description != NULL;
+  if (update->memory_mib != 0)
+    {
+      gvir_config_domain_set_memory (config, update->memory_mib * 1024);       /* KiB */
+      gvir_config_domain_set_current_memory (config, update->memory_mib * 1024);
+    }
+  if (update->vcpus != 0)
+    gvir_config_domain_set_vcpus (config, update->vcpus);
+  if (update->description != NULL)
+    gvir_config_domain_set_description (config, *update->description ? update->description : NULL);
+
+  if (config_change)
+    {
+      new_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+      defined = virDomainDefineXML (conn, new_xml);
+      if (defined == NULL)
+        {
+          terra_set_error_from_libvirt (error, _("Could not change “%s”; it is as it was."), name);
+          g_clear_pointer (&disk_vol, virStorageVolFree);
+          return FALSE;
+        }
+      virDomainFree (defined);
+      if (running && (update->memory_mib != 0 || update->vcpus != 0) && applies_at_next_start != NULL)
+        *applies_at_next_start = TRUE;
+      if (running && update->description != NULL)
+        {
+          virDomainSetMetadata (dom, VIR_DOMAIN_METADATA_DESCRIPTION,
+                                *update->description ? update->description : NULL, NULL, NULL,
+                                VIR_DOMAIN_AFFECT_LIVE);
+          virResetLastError ();
+        }
+    }
+
+  if (disk_vol != NULL)
+    {
+      unsigned long long bytes = update->disk_gib << 30;
+      int ret = bytes == disk_info.capacity ? 0
+                : running ? virDomainBlockResize (dom, disk_path, bytes, VIR_DOMAIN_BLOCK_RESIZE_BYTES)
+                          : virStorageVolResize (disk_vol, bytes, 0);
+      virStorageVolFree (disk_vol);
+      if (ret < 0)
+        {
+          terra_set_error_from_libvirt (error, _("Could not grow the disk of “%s”."), name);
+          return FALSE;
+        }
+    }
+
+  if (renaming && virDomainRename (dom, update->name, 0) < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not rename “%s”."), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  TerraMachineOpFunc func;
+  gpointer           data;
+  GDestroyNotify     data_free;
+  GDestroyNotify     result_free;
+} OpData;
+
+static void
+op_data_free (OpData *d)
+{
+  if (d->data_free != NULL && d->data != NULL)
+    d->data_free (d->data);
+  g_free (d);
+}
+
+static void
+op_worker (GTask        *task,
+           gpointer      source_object,
+           gpointer      task_data,
+           GCancellable *cancellable)
+{
+  OpData *d = task_data;
+  GError *error = NULL;
+  gpointer result;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  result = d->func (source_object, d->data, &error);
+  if (result == NULL)
+    g_task_return_error (task, error != NULL ? error
+                                             : g_error_new_literal (TERRA_ERROR, TERRA_ERROR_FAILED, _("The operation failed.")));
+  else
+    g_task_return_pointer (task, result, d->result_free);
+}
+
+/**
+ * terra_machine_op_async:
+ * @self: a #TerraMachine
+ * @func: the blocking operation; returns non-%NULL on success
+ * @data: (nullable): its data
+ * @data_free: (nullable): frees @data
+ * @result_free: (nullable): frees a result nobody collected
+ * @cancellable: (nullable): checked before @func runs
+ * @callback: called on the main thread
+ * @user_data: data for @callback
+ *
+ * Runs @func in a worker thread (libvirt calls stay off the main thread).
+ */
+void
+terra_machine_op_async (TerraMachine        *self,
+                        TerraMachineOpFunc   func,
+                        gpointer             data,
+                        GDestroyNotify       data_free,
+                        GDestroyNotify       result_free,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  OpData *d = g_new0 (OpData, 1);
+
+  d->func = func;
+  d->data = data;
+  d->data_free = data_free;
+  d->result_free = result_free;
+  g_task_set_source_tag (task, terra_machine_op_async);
+  g_task_set_task_data (task, d, (GDestroyNotify)op_data_free);
+  g_task_run_in_thread (task, op_worker);
+}
+
+/**
+ * terra_machine_op_finish:
+ * @self: a #TerraMachine
+ * @result: the result
+ * @error: the operation's error
+ *
+ * Returns: (transfer full) (nullable): the operation's result
+ */
+gpointer
+terra_machine_op_finish (TerraMachine  *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,87 @@
+/* terra-machine-ops.h — snapshots, clone and configuration changes of a machine
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "terra-machine.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TerraSnapshot:
+ * @name: the snapshot's name
+ * @description: (nullable): the user's note
+ * @created: creation time (Unix seconds)
+ * @state: the guest's state when taken: "running", "shutoff", "paused"…
+ * @current: whether it is the snapshot the machine was last reverted to or taken at
+ */
+typedef struct {
+  char     *name;
+  char     *description;
+  gint64    created;
+  char     *state;
+  gboolean  current;
+} TerraSnapshot;
+
+void       terra_snapshot_free                 (TerraSnapshot *snapshot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TerraSnapshot, terra_snapshot_free)
+
+GPtrArray *terra_machine_list_snapshots_sync   (TerraMachine  *self,
+                                                GError       **error);
+gboolean   terra_machine_create_snapshot_sync  (TerraMachine  *self,
+                                                const char    *name,
+                                                const char    *description,
+                                                GError       **error);
+gboolean   terra_machine_revert_snapshot_sync  (TerraMachine  *self,
+                                                const char    *name,
+                                                GError       **error);
+gboolean   terra_machine_delete_snapshot_sync  (TerraMachine  *self,
+                                                const char    *name,
+                                                GError       **error);
+char      *terra_machine_clone_sync            (TerraMachine  *self,
+                                                const char    *new_name,
+                                                GError       **error);
+
+/**
+ * TerraMachineUpdate:
+ * @name: (nullable): a new name, or %NULL to keep it
+ * @description: (nullable): a new description ("" clears it), or %NULL to keep it
+ * @memory_mib: new memory (MiB), 0 to keep it
+ * @vcpus: new vCPUs, 0 to keep them
+ * @disk_gib: new size of the first disk (GiB, grow only), 0 to keep it
+ */
+typedef struct {
+  const char *name;
+  const char *description;
+  guint64     memory_mib;
+  guint       vcpus;
+  guint64     disk_gib;
+} TerraMachineUpdate;
+
+gboolean   terra_machine_update_sync           (TerraMachine             *self,
+                                                const TerraMachineUpdate *update,
+                                                gboolean                 *applies_at_next_start,
+                                                GError                  **error);
+
+/* Runs @func (one of the *_sync calls above, wrapped) in a worker thread. The
+ * result is a pointer: non-%NULL on success. */
+typedef gpointer (*TerraMachineOpFunc) (TerraMachine  *machine,
+                                        gpointer       data,
+                                        GError       **error);
+void       terra_machine_op_async              (TerraMachine        *self,
+                                                TerraMachineOpFunc   func,
+                                                gpointer             data,
+                                                GDestroyNotify       data_free,
+                                                GDestroyNotify       result_free,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gpointer   terra_machine_op_finish             (TerraMachine        *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# test-manage.sh — managing VMs against the real session daemon with the
+# booting test guest: snapshot → marker written into the image → revert →
+# marker gone; a clone boots; a disposable run leaves the base image's
+# checksum unchanged and no files behind; save/restore returns to the same
+# screen; settings changes apply and bad ones are refused with the VM
+# unchanged.
+#
+# Copyright 2026 The Terrarium authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+source "$(dirname "$0")/lib.sh"
+
+terra_session_cleanup >/dev/null 2>&1 || true
+iso=$(test_iso)
+trap 'for m in base base-copy renamed; do ctl delete "$m" >/dev/null 2>&1 || true; done' EXIT
+
+images="$TERRA_TEST_HOME/.local/share/terrarium/images"
+as_user() { terra_as_user "$@"; }
+json_field() { # json_field NAME FIELD: from `list --json`
+  ctl list --json | python3 -c 'import json,sys
+m=[m for m in json.load(sys.stdin) if m["name"]==sys.argv[1]]
+print(m[0][sys.argv[2]] if m else "absent")' "$1" "$2"; }
+marker_present() { as_user qemu-io -f qcow2 -r -U -c 'read -P 0x5a 1M 64k' "$1" 2>&1 | grep -q 'read 65536/65536'; }
+virsh_user() { terra_as_user virsh -q -c qemu:///session "$@"; }
+not() { ! "$@"; }
+# fails_saying TEXT CMD…: CMD fails and says TEXT on stderr.
+fails_saying() { local text=$1; shift; if "$@" 2>"$work/err"; then return 1; fi; sed 's/^/# stderr: /' "$work/err"; grep -qF -- "$text" "$work/err"; }
+snapshot_summary() { ctl snapshot list base --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s[0]["name"], s[0]["description"], s[0]["state"])'; }
+
+quiet ctl create --media "$iso" --name base --memory 256 --vcpus 1 --disk 2 2>/dev/null || die "create base"
+img="$images/base.qcow2"
+check "the base disk image exists" test -f "$img"
+
+# --- snapshots: revert removes what was written after ---
+check "take a snapshot of the stopped machine" quiet ctl snapshot create base clean --description "before the marker"
+check "it is listed, with its note" test "$(snapshot_summary)" = "clean before the marker shutoff"
+check "a second snapshot with the same name is refused" fails_saying "already has a snapshot" ctl snapshot create base clean
+check "write a marker into the image offline (qemu-io)" quiet as_user qemu-io -f qcow2 -c 'write -P 0x5a 1M 64k' "$img"
+check "the marker is there" marker_present "$img"
+check "revert to the snapshot" quiet ctl snapshot revert base clean
+check "the marker is gone" not marker_present "$img"
+check "delete the snapshot" quiet ctl snapshot delete base clean
+check "no snapshots left" test "$(ctl snapshot list base --json | tr -d '[:space:]')" = "[]"
+
+# --- clone ---
+check "clone the stopped machine" quiet ctl clone base base-copy
+check "the clone has its own UUID" test "$(json_field base uuid)" != "$(json_field base-copy uuid)"
+check "and its own disk image" test -f "$images/base-copy.qcow2"
+check "and its own MAC address" test "$(virsh_user domiflist base | awk '{print $5}')" != "$(virsh_user domiflist base-copy | awk '{print $5}')"
+check "the clone starts" quiet ctl start base-copy
+check "the clone boots" wait_for_screen base-copy "TERRARIUM GUEST READY" 90
+check "cloning a running machine is refused" fails_saying "Shut down" ctl clone base-copy third
+check "delete the clone" quiet ctl delete base-copy
+check "the clone's image is gone, the base's stays" bash -c '[ ! -e "$1/base-copy.qcow2" ] && [ -f "$1/base.qcow2" ]' _ "$images"
+
+# --- disposable run ---
+sum_before=$(sha256sum "$img" | cut -d' ' -f1)
+check "start a disposable run" quiet ctl run-disposable base
+check "it is marked disposable" test "$(json_field base disposable)" = True
+check "the disposable guest boots" wait_for_screen base "TERRARIUM GUEST READY" 90
+check "a snapshot of a disposable run is refused" fails_saying "disposable run" ctl snapshot create base nope
+# A write through the guest's disk, from QEMU's monitor (the test guest has
+# no disk driver): it must land in libvirt's overlay, not in the base image.
+overlay="$img.TRANSIENT-base"
+check "libvirt made an overlay for the run" test -f "$overlay"
+check "the guest's disk takes a write (QEMU monitor qemu-io)" \
+  quiet virsh_user qemu-monitor-command base --hmp 'qemu-io -d virtio-disk0/virtio-backend "write -P 0x5a 1M 64k"'
+check "the write is in the overlay" marker_present "$overlay"
+check "force it off" quiet ctl force-off base
+sleep 1
+check "the base image's checksum is unchanged" test "$(sha256sum "$img" | cut -d' ' -f1)" = "$sum_before"
+check "the write is not in the base image" not marker_present "$img"
+check "no overlay files are left behind" test -z "$(ls "$images" | grep -v '^base.qcow2$' || true)"
+check "it is no longer disposable" test "$(json_field base disposable)" = False
+
+# --- save and restore ---
+check "start the base" quiet ctl start base
+check "it boots" wait_for_screen base "TERRARIUM GUEST READY" 90
+check "type a line" quiet ctl type base $'before save\n'
+check "the guest echoes it" wait_for_screen base "ECHO: before save" 30
+check "save its state" quiet ctl save base
+check "it is off with a saved state" test "$(json_field base state) $(json_field base saved)" = "shutoff True"
+check "start restores it" quiet ctl start base
+check "to the same screen (the echoed line is still there)" wait_for_screen base "ECHO: before save" 30
+check "and no saved state is left" test "$(json_field base saved)" = False
+check "force it off" quiet ctl force-off base
+
+# --- settings ---
+check "memory 0 is refused with a clear error" fails_saying "must be positive" ctl set base --memory 0
+check "a smaller disk is refused: it can grow, not shrink" fails_saying "not shrink" ctl set base --disk 1
+check "the machine is unchanged" test "$(json_field base memory_mib) $(json_field base vcpus)" = "256 1"
+check "change memory, vCPUs and description" quiet ctl set base --memory 384 --vcpus 2 --description "lab machine"
+check "they apply" test "$(json_field base memory_mib) $(json_field base vcpus) $(json_field base description)" = "384 2 lab machine"
+check "grow the disk to 3 GiB" quiet ctl set base --disk 3
+check "the volume is 3 GiB" test "$(as_user qemu-img info --output=json "$img" | python3 -c 'import json,sys; print(json.load(sys.stdin)["virtual-size"])')" = $((3 << 30))
+check "rename it" quiet ctl set base --name renamed
+check "it is listed under the new name" test "$(json_field renamed memory_mib)" = 384
+check "delete it" quiet ctl delete renamed
+check "nothing left: no domain" test -z "$(virsh_user list --all --name | tr -d '[:space:]')"
+check "nothing left: no image" test -z "$(ls "$images")"
+finish
