@@ -38,7 +38,9 @@ G_DEFINE_FINAL_TYPE (TerraApplication, terra_application, ADW_TYPE_APPLICATION)
 
 static const char app_css[] =
   ".terra-banner { background-color: alpha(@warning_bg_color, 0.6); padding: 6px 12px; }\n"
-  ".terra-display { background-color: black; }\n";
+  ".terra-display { background-color: black; }\n"
+  ".terra-badge { background-color: alpha(@accent_bg_color, 0.15); color: @accent_color; border-radius: 9999px;"
+  " padding: 2px 10px; font-size: smaller; font-weight: bold; }\n";
 
 static void
 on_open_done (GObject      *source,
@@ -117,7 +119,14 @@ quit_app (GSimpleAction *action,
           GVariant      *param,
           gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+
+  /* Close the windows rather than g_application_quit(): a window finishes
+   * what it must on close (deletes whose Undo toast is showing) and holds
+   * the application until libvirt is done; the application ends when the
+   * last window is gone and nothing holds it. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
 }
 
 static const GActionEntry app_actions[] = {

@@ -743,3 +743,39 @@ terra_machine_op_finish (TerraMachine  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * terra_machine_get_disk_gib_sync:
+ * @self: a #TerraMachine
+ * @error: %TERRA_ERROR_STORAGE when it has no disk libvirt knows as a volume
+ *
+ * Returns: the virtual size of its first disk (GiB, rounded up), or 0
+ */
+guint64
+terra_machine_get_disk_gib_sync (TerraMachine  *self,
+                                 GError       **error)
+{
+  virDomainPtr dom = terra_machine_get_domain (self);
+  g_autofree char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  g_autoptr(GVirConfigDomain) config = xml ? gvir_config_domain_new_from_xml (xml, NULL) : NULL;
+  GList *devices = config ? gvir_config_domain_get_devices (config) : NULL;
+  guint64 gib = 0;
+
+  for (GList *l = devices; l != NULL && gib == 0; l = l->next)
+    if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
+        gvir_config_domain_disk_get_guest_device_type (l->data) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK)
+      {
+        virStorageVolPtr vol = virStorageVolLookupByPath (virDomainGetConnect (dom),
+                                                          gvir_config_domain_disk_get_source (l->data));
+        virStorageVolInfo info;
+        if (vol != NULL && virStorageVolGetInfo (vol, &info) == 0)
+          gib = (info.capacity + (1ULL << 30) - 1) >> 30;
+        if (vol != NULL)
+          virStorageVolFree (vol);
+      }
+  g_list_free_full (devices, g_object_unref);
+  virResetLastError ();
+  if (gib == 0)
+    g_set_error (error, TERRA_ERROR, TERRA_ERROR_STORAGE, _("The machine has no disk Terrarium can resize."));
+  return gib;
+}

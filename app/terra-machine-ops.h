@@ -42,6 +42,8 @@ gboolean   terra_machine_revert_snapshot_sync  (TerraMachine  *self,
 gboolean   terra_machine_delete_snapshot_sync  (TerraMachine  *self,
                                                 const char    *name,
                                                 GError       **error);
+guint64    terra_machine_get_disk_gib_sync     (TerraMachine  *self,
+                                                GError       **error);
 char      *terra_machine_clone_sync            (TerraMachine  *self,
                                                 const char    *new_name,
                                                 GError       **error);

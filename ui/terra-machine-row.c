@@ -17,6 +17,7 @@ struct _TerraMachineRow
   GtkWidget    *start_button;
   GtkWidget    *open_button;
   GtkWidget    *state_icon;
+  GtkWidget *badge;
 };
 
 G_DEFINE_FINAL_TYPE (TerraMachineRow, terra_machine_row, ADW_TYPE_ACTION_ROW)
@@ -52,6 +53,34 @@ update (TerraMachineRow *self)
                                                                  : "computer-symbolic");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.shutdown", terra_machine_get_can_stop (m));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.force-off", terra_machine_get_can_stop (m));
+  {
+    TerraMachineState st = terra_machine_get_state (m);
+    gboolean off = terra_machine_get_can_start (m);
+    gboolean running = st == TERRA_MACHINE_STATE_RUNNING;
+
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.start-disposable", off && !terra_machine_get_saved (m));
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.pause", running);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.resume", st == TERRA_MACHINE_STATE_PAUSED);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.reboot", running);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.save", (running || st == TERRA_MACHINE_STATE_PAUSED) &&
+                                                                  !terra_machine_get_disposable (m));
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.clone", off);
+  }
+  /* Badges: a disposable run, or a saved state that the next start restores. */
+  if (terra_machine_get_disposable (m))
+    {
+      gtk_label_set_text (GTK_LABEL (self->badge), _("Disposable"));
+      gtk_widget_set_tooltip_text (self->badge, _("Changes to the disk are thrown away when this run stops"));
+      gtk_widget_set_visible (self->badge, TRUE);
+    }
+  else if (terra_machine_get_saved (m))
+    {
+      gtk_label_set_text (GTK_LABEL (self->badge), _("Saved"));
+      gtk_widget_set_tooltip_text (self->badge, _("Its state was saved; starting it continues where it was"));
+      gtk_widget_set_visible (self->badge, TRUE);
+    }
+  else
+    gtk_widget_set_visible (self->badge, FALSE);
 }
 
 static void
@@ -66,6 +95,13 @@ static void row_open (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA
 static void row_shutdown (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-shutdown"); }
 static void row_force_off (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-force-off"); }
 static void row_delete (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-delete"); }
+static void row_start_disposable (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-start-disposable"); }
+static void row_pause (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-pause"); }
+static void row_resume (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-resume"); }
+static void row_reboot (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-reboot"); }
+static void row_save (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-save"); }
+static void row_clone (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-clone"); }
+static void row_properties (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-properties"); }
 
 static void
 terra_machine_row_dispose (GObject *object)
@@ -89,6 +125,13 @@ terra_machine_row_class_init (TerraMachineRowClass *klass)
   gtk_widget_class_install_action (widget_class, "row.shutdown", NULL, row_shutdown);
   gtk_widget_class_install_action (widget_class, "row.force-off", NULL, row_force_off);
   gtk_widget_class_install_action (widget_class, "row.delete", NULL, row_delete);
+  gtk_widget_class_install_action (widget_class, "row.start-disposable", NULL, row_start_disposable);
+  gtk_widget_class_install_action (widget_class, "row.pause", NULL, row_pause);
+  gtk_widget_class_install_action (widget_class, "row.resume", NULL, row_resume);
+  gtk_widget_class_install_action (widget_class, "row.reboot", NULL, row_reboot);
+  gtk_widget_class_install_action (widget_class, "row.save", NULL, row_save);
+  gtk_widget_class_install_action (widget_class, "row.clone", NULL, row_clone);
+  gtk_widget_class_install_action (widget_class, "row.properties", NULL, row_properties);
 }
 
 static GtkWidget *
@@ -116,14 +159,34 @@ terra_machine_row_init (TerraMachineRow *self)
   gtk_widget_add_css_class (self->state_icon, "dim-label");
   adw_action_row_add_prefix (ADW_ACTION_ROW (self), self->state_icon);
 
+  self->badge = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->badge, "terra-badge");
+  gtk_widget_set_valign (self->badge, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->badge, FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->badge);
+
   self->start_button = icon_button ("media-playback-start-symbolic", _("Start"), "row.start");
   self->open_button = icon_button ("video-display-symbolic", _("Show the screen"), "row.open");
   adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->start_button);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->open_button);
 
-  g_menu_append (menu, _("_Shut Down"), "row.shutdown");
-  g_menu_append (menu, _("_Force Off"), "row.force-off");
-  g_menu_append (menu, _("_Delete…"), "row.delete");
+  g_autoptr(GMenu) run = g_menu_new ();
+  g_autoptr(GMenu) stop = g_menu_new ();
+  g_autoptr(GMenu) manage = g_menu_new ();
+
+  g_menu_append (run, _("Run _Disposable Copy"), "row.start-disposable");
+  g_menu_append (run, _("_Pause"), "row.pause");
+  g_menu_append (run, _("_Resume"), "row.resume");
+  g_menu_append (run, _("Re_start"), "row.reboot");
+  g_menu_append (stop, _("Sa_ve State and Stop"), "row.save");
+  g_menu_append (stop, _("_Shut Down"), "row.shutdown");
+  g_menu_append (stop, _("_Force Off"), "row.force-off");
+  g_menu_append (manage, _("_Properties and Snapshots"), "row.properties");
+  g_menu_append (manage, _("_Clone…"), "row.clone");
+  g_menu_append (manage, _("_Delete"), "row.delete");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (run));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (stop));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (manage));
   menu_button = gtk_menu_button_new ();
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));

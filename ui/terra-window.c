@@ -15,6 +15,8 @@
 #include "terra-error.h"
 #include "terra-host-bar.h"
 #include "terra-host.h"
+#include "terra-machine-ops.h"
+#include "terra-machine-properties.h"
 #include "terra-machine-row.h"
 #include "terra-window.h"
 #include "terra-wizard.h"
@@ -38,6 +40,9 @@ struct _TerraWindow
   GtkWidget            *tcg_banner;
   GtkWidget            *tcg_label;
   GtkWidget            *host_bar;
+  GtkFilterListModel   *visible_machines; /* the store minus machines deleted with Undo pending */
+  GtkFilter            *not_deleted;
+  GHashTable           *pending_deletes;  /* uuid → TerraMachine, until the Undo toast goes */
   TerraBudgetSnapshot  *budget;          /* last snapshot, for the host bar */
   guint                 budget_timer;    /* 2 s refresh while the collection shows */
   gboolean              budget_busy;
@@ -130,7 +135,8 @@ update_content (TerraWindow *self)
       if (!terra_machine_store_get_loaded (self->store))
         page = "loading";
       else
-        page = g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0 ? "empty" : "list";
+        page = (self->visible_machines ? g_list_model_get_n_items (G_LIST_MODEL (self->visible_machines))
+                                       : g_list_model_get_n_items (G_LIST_MODEL (self->store))) == 0 ? "empty" : "list";
       break;
     default:
       break;
@@ -497,17 +503,68 @@ machine_open (GtkWidget *w, const char *a, GVariant *param)
 }
 
 static void
-on_delete_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    TerraWindow      *self)
+on_delete_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  TerraMachine *m = g_object_get_data (G_OBJECT (dialog), "machine");
+  GApplication *app = user_data;
+  g_autoptr(GError) error = NULL;
 
-  if (g_strcmp0 (response, "delete") != 0 || m == NULL)
+  if (!terra_machine_run_action_finish (TERRA_MACHINE (source), result, &error))
+    {
+      GtkWindow *win = gtk_application_get_active_window (GTK_APPLICATION (app));
+      if (win != NULL && TERRA_IS_WINDOW (win))
+        terra_window_show_error (TERRA_WINDOW (win), error);
+      else
+        g_warning ("%s", error->message);
+    }
+  g_application_release (app);
+}
+
+/* Deletes for real: the Undo toast went, or the window closes. The
+ * application is held until libvirt is done, so quitting does not cut it off. */
+static void
+perform_delete (TerraWindow *self,
+                const char  *uuid)
+{
+  g_autoptr(TerraMachine) m = NULL;
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (!g_hash_table_steal_extended (self->pending_deletes, uuid, NULL, (gpointer *)&m))
     return;
-  if (m == self->shown)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
-  run_action (self, m, TERRA_MACHINE_ACTION_DELETE);
+  if (app == NULL)
+    app = g_application_get_default ();
+  g_application_hold (app);
+  terra_machine_run_action_async (m, TERRA_MACHINE_ACTION_DELETE, NULL, on_delete_done, app);
+}
+
+static void
+on_delete_toast_dismissed (AdwToast    *toast,
+                           TerraWindow *self)
+{
+  const char *uuid = g_object_get_data (G_OBJECT (toast), "uuid");
+
+  if (self->pending_deletes != NULL)
+    perform_delete (self, uuid);
+}
+
+static void
+on_delete_undo (AdwToast    *toast,
+                TerraWindow *self)
+{
+  const char *uuid = g_object_get_data (G_OBJECT (toast), "uuid");
+
+  /* Nothing was deleted yet: showing it again is all Undo needs. */
+  g_hash_table_remove (self->pending_deletes, uuid);
+  gtk_filter_changed (self->not_deleted, GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+static gboolean
+machine_not_deleted (gpointer item,
+                     gpointer user_data)
+{
+  TerraWindow *self = user_data;
+  return !g_hash_table_contains (self->pending_deletes, terra_machine_get_uuid (item));
 }
 
 static void
@@ -515,25 +572,171 @@ machine_delete (GtkWidget *w, const char *a, GVariant *param)
 {
   TerraWindow *self = TERRA_WINDOW (w);
   TerraMachine *m = machine_from_param (self, param);
-  GtkWidget *dialog;
-  g_autofree char *heading = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (m == NULL || g_hash_table_contains (self->pending_deletes, terra_machine_get_uuid (m)))
+    return;
+  if (m == self->shown)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
+
+  /* The machine goes from the list at once; libvirt deletes it (domain and
+   * the disk images Terrarium made, never the installer) when the toast goes
+   * without Undo, or when the window closes. */
+  g_hash_table_insert (self->pending_deletes, g_strdup (terra_machine_get_uuid (m)), g_object_ref (m));
+  gtk_filter_changed (self->not_deleted, GTK_FILTER_CHANGE_MORE_STRICT);
+
+  title = g_strdup_printf (_("“%s” deleted"), terra_machine_get_name (m));
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_timeout (toast, 7);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "uuid", g_strdup (terra_machine_get_uuid (m)), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_delete_undo), self, 0);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed), self, 0);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), toast);
+}
+
+static void
+flush_pending_deletes (TerraWindow *self)
+{
+  g_autofree gpointer *uuids = NULL;
+  guint n = 0;
+
+  if (self->pending_deletes == NULL)
+    return;
+  uuids = g_hash_table_get_keys_as_array (self->pending_deletes, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *uuid = g_strdup (uuids[i]);
+      perform_delete (self, uuid);
+    }
+}
+
+static gboolean
+on_close_request (GtkWindow *window)
+{
+  flush_pending_deletes (TERRA_WINDOW (window));
+  return FALSE;
+}
+
+/* --- more machine actions ---------------------------------------------------- */
+
+static void machine_simple_action (GtkWidget *w, GVariant *param, TerraMachineAction action)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  TerraMachine *m = machine_from_param (self, param);
+  if (m != NULL)
+    run_action (self, m, action);
+}
+static void machine_pause (GtkWidget *w, const char *a, GVariant *p) { machine_simple_action (w, p, TERRA_MACHINE_ACTION_PAUSE); }
+static void machine_resume (GtkWidget *w, const char *a, GVariant *p) { machine_simple_action (w, p, TERRA_MACHINE_ACTION_RESUME); }
+static void machine_reboot (GtkWidget *w, const char *a, GVariant *p) { machine_simple_action (w, p, TERRA_MACHINE_ACTION_REBOOT); }
+
+static void
+machine_save (GtkWidget *w, const char *a, GVariant *param)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  TerraMachine *m = machine_from_param (self, param);
 
   if (m == NULL)
     return;
-  heading = g_strdup_printf (_("Delete “%s”?"), terra_machine_get_name (m));
+  if (m == self->shown)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
+  run_action (self, m, TERRA_MACHINE_ACTION_SAVE);
+}
+
+static void
+machine_start_disposable (GtkWidget *w, const char *a, GVariant *param)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  TerraMachine *m = machine_from_param (self, param);
+
+  if (m == NULL)
+    return;
+  run_action (self, m, TERRA_MACHINE_ACTION_START_DISPOSABLE);
+  show_machine (self, m);
+}
+
+static void
+machine_properties (GtkWidget *w, const char *a, GVariant *param)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  TerraMachine *m = machine_from_param (self, param);
+
+  if (m != NULL)
+    gtk_window_present (GTK_WINDOW (terra_machine_properties_new (GTK_WINDOW (self), m, self->settings)));
+}
+
+static gpointer
+clone_op (TerraMachine  *machine,
+          gpointer       data,
+          GError       **error)
+{
+  return terra_machine_clone_sync (machine, data, error);
+}
+
+static void
+on_cloned (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(TerraWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = terra_machine_op_finish (TERRA_MACHINE (source), result, &error);
+
+  if (uuid == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        terra_window_show_error (self, error);
+      return;
+    }
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), adw_toast_new (_("Clone created")));
+}
+
+static void
+on_clone_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   TerraWindow      *self)
+{
+  TerraMachine *m = g_object_get_data (G_OBJECT (dialog), "machine");
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+
+  if (g_strcmp0 (response, "clone") != 0 || m == NULL)
+    return;
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), adw_toast_new (_("Copying the disks…")));
+  terra_machine_op_async (m, clone_op, g_strstrip (g_strdup (gtk_editable_get_text (entry))), g_free, g_free,
+                          self->cancellable, on_cloned, g_object_ref (self));
+}
+
+static void
+machine_clone (GtkWidget *w, const char *a, GVariant *param)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  TerraMachine *m = machine_from_param (self, param);
+  g_autofree char *heading = NULL;
+  g_autofree char *suggestion = NULL;
+  GtkWidget *dialog, *entry;
+
+  if (m == NULL)
+    return;
+  heading = g_strdup_printf (_("Clone “%s”"), terra_machine_get_name (m));
+  /* Translators: the default name of a clone, %s is the original's */
+  suggestion = g_strdup_printf (_("%s copy"), terra_machine_get_name (m));
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
-                                   _("The virtual machine and the disk image Terrarium made for it "
-                                     "are removed for good. The installer image is kept."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+                                   _("A full copy with its own disk, UUID and network address."));
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), suggestion);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Name of the clone"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "clone", _("C_lone"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "clone", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "clone");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "machine", g_object_ref (m), g_object_unref);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_clone_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -872,7 +1075,12 @@ build_collection (TerraWindow *self)
   self->list = gtk_list_box_new ();
   gtk_widget_add_css_class (self->list, "boxed-list");
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
-  gtk_list_box_bind_model (GTK_LIST_BOX (self->list), G_LIST_MODEL (self->store), create_row, self, NULL);
+  self->pending_deletes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->not_deleted = GTK_FILTER (gtk_custom_filter_new (machine_not_deleted, self, NULL));
+  self->visible_machines = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
+                                                      g_object_ref (self->not_deleted));
+  g_signal_connect_swapped (self->visible_machines, "items-changed", G_CALLBACK (update_content), self);
+  gtk_list_box_bind_model (GTK_LIST_BOX (self->list), G_LIST_MODEL (self->visible_machines), create_row, self, NULL);
   g_signal_connect (self->list, "row-activated", G_CALLBACK (on_row_activated), self);
   gtk_widget_set_valign (self->list, GTK_ALIGN_START);
   gtk_widget_set_margin_top (self->list, 24);
@@ -956,6 +1164,10 @@ terra_window_dispose (GObject *object)
   g_clear_pointer (&self->pending_open, g_free);
   g_clear_handle_id (&self->pending_new_source, g_source_remove);
   g_clear_handle_id (&self->budget_timer, g_source_remove);
+  flush_pending_deletes (self);
+  g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
+  g_clear_object (&self->visible_machines);
+  g_clear_object (&self->not_deleted);
   g_clear_pointer (&self->budget, terra_budget_snapshot_free);
   G_OBJECT_CLASS (terra_window_parent_class)->dispose (object);
 }
@@ -966,6 +1178,7 @@ terra_window_class_init (TerraWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = terra_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = on_close_request;
 
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, win_new_machine);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, win_back);
@@ -979,6 +1192,13 @@ terra_window_class_init (TerraWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.machine-shutdown", "s", machine_shutdown);
   gtk_widget_class_install_action (widget_class, "win.machine-force-off", "s", machine_force_off);
   gtk_widget_class_install_action (widget_class, "win.machine-delete", "s", machine_delete);
+  gtk_widget_class_install_action (widget_class, "win.machine-start-disposable", "s", machine_start_disposable);
+  gtk_widget_class_install_action (widget_class, "win.machine-pause", "s", machine_pause);
+  gtk_widget_class_install_action (widget_class, "win.machine-resume", "s", machine_resume);
+  gtk_widget_class_install_action (widget_class, "win.machine-reboot", "s", machine_reboot);
+  gtk_widget_class_install_action (widget_class, "win.machine-save", "s", machine_save);
+  gtk_widget_class_install_action (widget_class, "win.machine-clone", "s", machine_clone);
+  gtk_widget_class_install_action (widget_class, "win.machine-properties", "s", machine_properties);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-machine", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
