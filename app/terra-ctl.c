@@ -152,6 +152,10 @@ build_machine_json (JsonBuilder  *b,
   json_builder_add_boolean_value (b, terra_machine_get_saved (m));
   json_builder_set_member_name (b, "disposable");
   json_builder_add_boolean_value (b, terra_machine_get_disposable (m));
+  json_builder_set_member_name (b, "reset_on_shutdown");
+  json_builder_add_boolean_value (b, terra_machine_get_reset_on_shutdown (m));
+  json_builder_set_member_name (b, "autostart");
+  json_builder_add_boolean_value (b, terra_machine_get_autostart (m));
   add_nullable_string (b, "description", terra_machine_get_description (m));
   json_builder_end_object (b);
 }
@@ -688,6 +692,61 @@ cmd_run_disposable (Ctl *ctl, int argc, char **argv)
 }
 
 static int
+cmd_restore (Ctl   *ctl,
+             int    argc,
+             char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  int code;
+
+  if (!parse_options (entries, _("NAME"), _("Start a virtual machine from its saved state"), &argc, &argv, 1, &code))
+    return code;
+  machine = find_machine (ctl, argv[1], &error);
+  if (machine == NULL)
+    return fail (error);
+  if (!terra_machine_get_saved (machine))
+    {
+      g_autoptr(GError) e = g_error_new (TERRA_ERROR, TERRA_ERROR_WRONG_STATE,
+                                         _("“%s” has no saved state. Use “start” to boot it."), argv[1]);
+      return fail (e);
+    }
+  if (!terra_machine_run_action_sync (machine, TERRA_MACHINE_ACTION_START, NULL, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
+static int
+cmd_resize_disk (Ctl   *ctl,
+                 int    argc,
+                 char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  TerraMachineUpdate update = { 0 };
+  char *end = NULL;
+  guint64 gib;
+  int code;
+
+  if (!parse_options (entries, _("NAME DISK GIB"), _("Grow a disk (DISK: its target, e.g. vda) to GIB GiB"),
+                      &argc, &argv, 3, &code))
+    return code;
+  gib = g_ascii_strtoull (argv[3], &end, 10);
+  if (end == argv[3] || *end != '\0' || gib == 0)
+    return usage_error (_("GIB must be a whole number of GiB."));
+  machine = find_machine (ctl, argv[1], &error);
+  if (machine == NULL)
+    return fail (error);
+  update.disk_gib = gib;
+  update.disk_target = argv[2];
+  if (!terra_machine_update_sync (machine, &update, NULL, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
+static int
 cmd_clone (Ctl   *ctl,
            int    argc,
            char **argv)
@@ -722,6 +781,8 @@ cmd_set (Ctl   *ctl,
 {
   g_autofree char *name = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *autostart = NULL;
+  g_autofree char *reset = NULL;
   gint64 memory = 0, disk = 0;
   int vcpus = 0;
   gboolean force = FALSE;
@@ -731,6 +792,8 @@ cmd_set (Ctl   *ctl,
     { "memory", 0, 0, G_OPTION_ARG_INT64, &memory, N_("RAM in MiB"), N_("MIB") },
     { "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, N_("Number of vCPUs"), N_("N") },
     { "disk", 0, 0, G_OPTION_ARG_INT64, &disk, N_("Grow the disk to this size in GiB"), N_("GIB") },
+    { "autostart", 0, 0, G_OPTION_ARG_STRING, &autostart, N_("Start with the session: on or off"), N_("on|off") },
+    { "reset-on-shutdown", 0, 0, G_OPTION_ARG_STRING, &reset, N_("Throw disk changes away at every stop: on or off"), N_("on|off") },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Apply even when over the host budget"), NULL },
     { NULL }
   };
@@ -754,6 +817,11 @@ cmd_set (Ctl   *ctl,
   machine = find_machine (ctl, argv[1], &error);
   if (machine == NULL)
     return fail (error);
+  if ((autostart != NULL && !g_str_equal (autostart, "on") && !g_str_equal (autostart, "off")) ||
+      (reset != NULL && !g_str_equal (reset, "on") && !g_str_equal (reset, "off")))
+    return usage_error (_("--autostart and --reset-on-shutdown take “on” or “off”."));
+  update.autostart = autostart == NULL ? TERRA_KEEP : g_str_equal (autostart, "on") ? TERRA_ON : TERRA_OFF;
+  update.reset_on_shutdown = reset == NULL ? TERRA_KEEP : g_str_equal (reset, "on") ? TERRA_ON : TERRA_OFF;
   update.name = name;
   update.description = description;
   update.memory_mib = memory > 0 ? (guint64)memory : 0;
@@ -1067,9 +1135,11 @@ static const struct {
   { "pause", cmd_pause, N_("Pause: pause NAME") },
   { "resume", cmd_resume, N_("Resume: resume NAME") },
   { "save", cmd_save, N_("Save state and stop (start restores it): save NAME") },
+  { "restore", cmd_restore, N_("Start from the saved state: restore NAME") },
+  { "resize-disk", cmd_resize_disk, N_("Grow a disk: resize-disk NAME DISK GIB") },
   { "run-disposable", cmd_run_disposable, N_("Start with changes thrown away at stop: run-disposable NAME") },
   { "clone", cmd_clone, N_("Full copy: clone NAME NEW-NAME") },
-  { "set", cmd_set, N_("Change: set NAME [--name N] [--description T] [--memory MIB] [--vcpus N] [--disk GIB] [--force]") },
+  { "set", cmd_set, N_("Change: set NAME [--name N] [--description T] [--memory MIB] [--vcpus N] [--disk GIB] [--autostart on|off] [--reset-on-shutdown on|off] [--force]") },
   { "snapshot", cmd_snapshot, N_("Snapshots: snapshot list|create|revert|delete NAME [SNAPSHOT] [--description T] [--json]") },
   { "screenshot", cmd_screenshot, N_("Save the screen: screenshot NAME FILE.png") },
   { "type", cmd_type, N_("Type on the guest’s keyboard: type NAME TEXT") },

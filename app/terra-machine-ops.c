@@ -572,6 +572,14 @@ terra_machine_update_sync (TerraMachine             *self,
       terra_set_error_from_libvirt (error, _("Could not read the configuration of “%s”."), name);
       return FALSE;
     }
+  if (update->reset_on_shutdown != TERRA_KEEP)
+    {
+      char *edited = terra_domain_xml_set_transient (xml, update->reset_on_shutdown == TERRA_ON, error);
+      if (edited == NULL)
+        return FALSE;
+      g_free (xml);
+      xml = edited;
+    }
   config = gvir_config_domain_new_from_xml (xml, error);
   if (config == NULL)
     return FALSE;
@@ -581,9 +589,18 @@ terra_machine_update_sync (TerraMachine             *self,
       GList *devices = gvir_config_domain_get_devices (config);
       for (GList *l = devices; l != NULL && disk_path == NULL; l = l->next)
         if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
-            gvir_config_domain_disk_get_guest_device_type (l->data) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK)
+            gvir_config_domain_disk_get_guest_device_type (l->data) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK &&
+            (update->disk_target == NULL ||
+             g_strcmp0 (gvir_config_domain_disk_get_target_dev (l->data), update->disk_target) == 0 ||
+             g_strcmp0 (gvir_config_domain_disk_get_source (l->data), update->disk_target) == 0))
           disk_path = g_strdup (gvir_config_domain_disk_get_source (l->data));
       g_list_free_full (devices, g_object_unref);
+      if (disk_path == NULL && update->disk_target != NULL)
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_NOT_FOUND,
+                       _("“%s” has no disk “%s”."), name, update->disk_target);
+          return FALSE;
+        }
       disk_vol = disk_path ? virStorageVolLookupByPath (conn, disk_path) : NULL;
       if (disk_vol == NULL || virStorageVolGetInfo (disk_vol, &disk_info) < 0)
         {
@@ -602,7 +619,8 @@ terra_machine_update_sync (TerraMachine             *self,
         }
     }
 
-  config_change = update->memory_mib != 0 || update->vcpus != 0 || update->description != NULL;
+  config_change = update->memory_mib != 0 || update->vcpus != 0 || update->description != NULL ||
+                  update->reset_on_shutdown != TERRA_KEEP;
   if (update->memory_mib != 0)
     {
       gvir_config_domain_set_memory (config, update->memory_mib * 1024);       /* KiB */
@@ -647,6 +665,12 @@ terra_machine_update_sync (TerraMachine             *self,
           terra_set_error_from_libvirt (error, _("Could not grow the disk of “%s”."), name);
           return FALSE;
         }
+    }
+
+  if (update->autostart != TERRA_KEEP && virDomainSetAutostart (dom, update->autostart == TERRA_ON) < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not change whether “%s” starts with the session."), name);
+      return FALSE;
     }
 
   if (renaming && virDomainRename (dom, update->name, 0) < 0)

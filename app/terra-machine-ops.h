@@ -54,14 +54,26 @@ char      *terra_machine_clone_sync            (TerraMachine  *self,
  * @description: (nullable): a new description ("" clears it), or %NULL to keep it
  * @memory_mib: new memory (MiB), 0 to keep it
  * @vcpus: new vCPUs, 0 to keep them
- * @disk_gib: new size of the first disk (GiB, grow only), 0 to keep it
+ * @disk_gib: new size of a disk (GiB, grow only), 0 to keep it
+ * @disk_target: (nullable): which disk ("vda"), %NULL for the first
+ * @autostart: start with the libvirt session (libvirt autostart)
+ * @reset_on_shutdown: make every run disposable (`<transient/>` disks)
  */
+typedef enum {
+  TERRA_KEEP = 0, /* zero-initialised updates change nothing */
+  TERRA_OFF,
+  TERRA_ON,
+} TerraTristate;
+
 typedef struct {
-  const char *name;
-  const char *description;
-  guint64     memory_mib;
-  guint       vcpus;
-  guint64     disk_gib;
+  const char    *name;
+  const char    *description;
+  guint64        memory_mib;
+  guint          vcpus;
+  guint64        disk_gib;
+  const char    *disk_target;
+  TerraTristate  autostart;
+  TerraTristate  reset_on_shutdown;
 } TerraMachineUpdate;
 
 gboolean   terra_machine_update_sync           (TerraMachine             *self,

@@ -38,6 +38,8 @@ typedef struct {
   gboolean           saved;       /* off with a managed save image: starting restores it */
   gboolean           disposable;  /* running with transient disks */
   gboolean           uefi;
+  gboolean           autostart;          /* starts with the libvirt session */
+  gboolean           reset_on_shutdown;  /* every run is disposable */
 } MachineInfo;
 
 struct _TerraMachine
@@ -64,6 +66,8 @@ enum {
   PROP_DESCRIPTION,
   PROP_SAVED,
   PROP_DISPOSABLE,
+  PROP_AUTOSTART,
+  PROP_RESET_ON_SHUTDOWN,
   N_PROPS
 };
 
@@ -216,6 +220,14 @@ fetch_info (virDomainPtr   domain,
   info->disposable = state != VIR_DOMAIN_SHUTOFF && terra_domain_xml_has_transient_disk (xml);
   info->uefi = terra_domain_xml_uses_uefi (xml);
   info->saved = state == VIR_DOMAIN_SHUTOFF && virDomainHasManagedSaveImage (domain, 0) == 1;
+  {
+    int autostart = 0;
+    g_autofree char *inactive = state == VIR_DOMAIN_SHUTOFF ? NULL
+                                : virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+    if (virDomainGetAutostart (domain, &autostart) == 0)
+      info->autostart = autostart != 0;
+    info->reset_on_shutdown = terra_domain_xml_has_transient_disk (inactive ? inactive : xml);
+  }
   virResetLastError ();
   info->name = g_strdup (name);
   info->uuid = g_strdup (uuid);
@@ -284,6 +296,8 @@ apply_info (TerraMachine      *self,
   SET_NUM (saved, PROP_SAVED);
   SET_NUM (disposable, PROP_DISPOSABLE);
   self->info.uefi = info->uefi;
+  SET_NUM (autostart, PROP_AUTOSTART);
+  SET_NUM (reset_on_shutdown, PROP_RESET_ON_SHUTDOWN);
   _terra_machine_set_state (self, info->state);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -327,6 +341,8 @@ terra_machine_get_property (GObject    *object,
     case PROP_DESCRIPTION: g_value_set_string (value, self->info.description); break;
     case PROP_SAVED:      g_value_set_boolean (value, self->info.saved); break;
     case PROP_DISPOSABLE: g_value_set_boolean (value, self->info.disposable); break;
+    case PROP_AUTOSTART:  g_value_set_boolean (value, self->info.autostart); break;
+    case PROP_RESET_ON_SHUTDOWN: g_value_set_boolean (value, self->info.reset_on_shutdown); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -356,6 +372,8 @@ terra_machine_class_init (TerraMachineClass *klass)
   properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, ro);
   properties[PROP_SAVED] = g_param_spec_boolean ("saved", NULL, NULL, FALSE, ro);
   properties[PROP_DISPOSABLE] = g_param_spec_boolean ("disposable", NULL, NULL, FALSE, ro);
+  properties[PROP_AUTOSTART] = g_param_spec_boolean ("autostart", NULL, NULL, FALSE, ro);
+  properties[PROP_RESET_ON_SHUTDOWN] = g_param_spec_boolean ("reset-on-shutdown", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1123,4 +1141,20 @@ terra_machine_get_domain (TerraMachine *self)
 {
   g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
   return self->domain;
+}
+
+/** terra_machine_get_autostart: Returns: whether libvirt starts it with the session daemon */
+gboolean
+terra_machine_get_autostart (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), FALSE);
+  return self->info.autostart;
+}
+
+/** terra_machine_get_reset_on_shutdown: Returns: whether every run is disposable (transient disks in its definition) */
+gboolean
+terra_machine_get_reset_on_shutdown (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), FALSE);
+  return self->info.reset_on_shutdown;
 }

@@ -64,6 +64,8 @@ const char        *terra_machine_get_description   (TerraMachine        *self);
 gboolean           terra_machine_get_saved         (TerraMachine        *self);
 gboolean           terra_machine_get_disposable    (TerraMachine        *self);
 gboolean           terra_machine_get_uefi          (TerraMachine        *self);
+gboolean           terra_machine_get_autostart     (TerraMachine        *self);
+gboolean           terra_machine_get_reset_on_shutdown (TerraMachine    *self);
 virDomainPtr       terra_machine_get_domain        (TerraMachine        *self);
 void               _terra_machine_set_state        (TerraMachine        *self,
                                                     TerraMachineState    state);

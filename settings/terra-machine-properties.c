@@ -35,6 +35,9 @@ struct _TerraMachineProperties
   GtkWidget            *os_row;
   GtkWidget            *accel_row;
   GtkWidget            *firmware_row;
+  GtkWidget            *autostart_switch;
+  GtkWidget            *reset_switch;
+  gboolean              syncing;       /* setting switches from the model */
   GtkWidget            *memory_spin;
   GtkWidget            *vcpus_spin;
   GtkWidget            *disk_spin;
@@ -87,6 +90,10 @@ update_general (TerraMachineProperties *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->firmware_row),
                                terra_machine_get_uefi (m) ? _("UEFI (fixed after creation)")
                                                           : _("BIOS (fixed after creation)"));
+  self->syncing = TRUE;
+  gtk_switch_set_active (GTK_SWITCH (self->autostart_switch), terra_machine_get_autostart (m));
+  gtk_switch_set_active (GTK_SWITCH (self->reset_switch), terra_machine_get_reset_on_shutdown (m));
+  self->syncing = FALSE;
 }
 
 static gpointer
@@ -164,6 +171,24 @@ on_description_apply (TerraMachineProperties *self)
   UpdateData *d = g_new0 (UpdateData, 1);
 
   d->description = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->description_row)));
+  apply_update (self, d);
+}
+
+static void
+on_switch_toggled (TerraMachineProperties *self,
+                   GParamSpec             *pspec,
+                   GtkSwitch              *sw)
+{
+  UpdateData *d;
+  TerraTristate value = gtk_switch_get_active (sw) ? TERRA_ON : TERRA_OFF;
+
+  if (self->syncing)
+    return;
+  d = g_new0 (UpdateData, 1);
+  if (GTK_WIDGET (sw) == self->autostart_switch)
+    d->update.autostart = value;
+  else
+    d->update.reset_on_shutdown = value;
   apply_update (self, d);
 }
 
@@ -519,6 +544,28 @@ build (TerraMachineProperties *self)
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (self->description_row), TRUE);
   g_signal_connect_swapped (self->description_row, "apply", G_CALLBACK (on_description_apply), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->description_row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Running"));
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Start With My Session"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("libvirt starts it when your user session’s virtualization service starts"));
+  self->autostart_switch = gtk_switch_new ();
+  gtk_widget_set_valign (self->autostart_switch, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->autostart_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->autostart_switch);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Reset on Shutdown"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("Every run is disposable: what the guest writes to its disk is thrown away when it stops"));
+  self->reset_switch = gtk_switch_new ();
+  gtk_widget_set_valign (self->reset_switch, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->reset_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->reset_switch);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  g_signal_connect_swapped (self->autostart_switch, "notify::active", G_CALLBACK (on_switch_toggled), self);
+  g_signal_connect_swapped (self->reset_switch, "notify::active", G_CALLBACK (on_switch_toggled), self);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("System"));

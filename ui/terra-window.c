@@ -306,12 +306,64 @@ on_action_done (GObject      *source,
     terra_window_show_error (self, error);
 }
 
+/* ACPI shutdown is a request the guest may ignore: after this long, offer Force Off
+ * (virt-manager and GNOME Boxes leave the user guessing). */
+#define SHUTDOWN_PATIENCE_S 60
+
+typedef struct {
+  GWeakRef      window;
+  TerraMachine *machine;
+} ShutdownWatch;
+
+static void
+shutdown_watch_free (ShutdownWatch *w)
+{
+  g_weak_ref_clear (&w->window);
+  g_object_unref (w->machine);
+  g_free (w);
+}
+
+static void
+on_force_off_toast (AdwToast     *toast,
+                    TerraMachine *machine)
+{
+  terra_machine_run_action_async (machine, TERRA_MACHINE_ACTION_FORCE_OFF, NULL, NULL, NULL);
+}
+
+static gboolean
+shutdown_watch_timeout (gpointer data)
+{
+  ShutdownWatch *w = data;
+  g_autoptr(TerraWindow) self = g_weak_ref_get (&w->window);
+
+  if (self != NULL && terra_machine_get_can_stop (w->machine))
+    {
+      g_autofree char *title = g_strdup_printf (_("“%s” has not shut down after %d seconds; the guest may ignore the power button"),
+                                                terra_machine_get_name (w->machine), SHUTDOWN_PATIENCE_S);
+      AdwToast *toast = adw_toast_new (title);
+      adw_toast_set_button_label (toast, _("_Force Off"));
+      adw_toast_set_timeout (toast, 0);
+      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_force_off_toast),
+                             g_object_ref (w->machine), (GClosureNotify)(void (*)(void))g_object_unref, 0);
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), toast);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 run_action (TerraWindow        *self,
             TerraMachine       *machine,
             TerraMachineAction  action)
 {
   terra_machine_run_action_async (machine, action, self->cancellable, on_action_done, g_object_ref (self));
+  if (action == TERRA_MACHINE_ACTION_SHUTDOWN)
+    {
+      ShutdownWatch *w = g_new0 (ShutdownWatch, 1);
+      g_weak_ref_init (&w->window, self);
+      w->machine = g_object_ref (machine);
+      g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, SHUTDOWN_PATIENCE_S, shutdown_watch_timeout, w,
+                                  (GDestroyNotify)shutdown_watch_free);
+    }
 }
 
 /* --- starting within the budget ---------------------------------------------- */

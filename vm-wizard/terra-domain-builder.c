@@ -674,3 +674,57 @@ terra_domain_metadata_apply (GVirConfigDomain           *domain,
   ours = node_to_string (root);
   return gvir_config_domain_set_custom_xml (domain, ours, TERRA_METADATA_PREFIX, TERRA_METADATA_NS, error);
 }
+
+/**
+ * terra_domain_xml_set_transient:
+ * @domain_xml: a domain's inactive XML
+ * @transient: add (%TRUE) or remove (%FALSE) `<transient/>` on every disk
+ * @error: %TERRA_ERROR_FAILED when it cannot be parsed
+ *
+ * For "Reset on shutdown": with `<transient/>` in the persistent definition
+ * every run of the machine is disposable. Edited with libxml2's tree API.
+ *
+ * Returns: (transfer full) (nullable): the changed XML
+ */
+char *
+terra_domain_xml_set_transient (const char  *domain_xml,
+                                gboolean     transient,
+                                GError     **error)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(xmlXPathObject) nodes = NULL;
+  xmlChar *out = NULL;
+  int len = 0;
+  char *result;
+
+  if (transient)
+    {
+      g_autoptr(GError) local = NULL;
+      result = terra_domain_xml_make_disposable (domain_xml, &local);
+      if (result == NULL && terra_domain_xml_has_transient_disk (domain_xml))
+        return g_strdup (domain_xml);
+      if (result == NULL)
+        g_propagate_error (error, g_steal_pointer (&local));
+      return result;
+    }
+  doc = parse_xml (domain_xml);
+  if (doc == NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED, _("The machine’s configuration could not be read."));
+      return NULL;
+    }
+  ctx = xmlXPathNewContext (doc);
+  nodes = xmlXPathEvalExpression ((const xmlChar *)"/domain/devices/disk/transient", ctx);
+  if (nodes != NULL && nodes->nodesetval != NULL)
+    for (int i = 0; i < nodes->nodesetval->nodeNr; i++)
+      {
+        xmlUnlinkNode (nodes->nodesetval->nodeTab[i]);
+        xmlFreeNode (nodes->nodesetval->nodeTab[i]);
+        nodes->nodesetval->nodeTab[i] = NULL;
+      }
+  xmlDocDumpMemory (doc, &out, &len);
+  result = g_strndup ((const char *)out, len);
+  xmlFree (out);
+  return result;
+}

@@ -93,6 +93,27 @@ check "change memory, vCPUs and description" quiet ctl set base --memory 384 --v
 check "they apply" test "$(json_field base memory_mib) $(json_field base vcpus) $(json_field base description)" = "384 2 lab machine"
 check "grow the disk to 3 GiB" quiet ctl set base --disk 3
 check "the volume is 3 GiB" test "$(as_user qemu-img info --output=json "$img" | python3 -c 'import json,sys; print(json.load(sys.stdin)["virtual-size"])')" = $((3 << 30))
+check "resize-disk grows a named disk" quiet ctl resize-disk base vda 4
+check "the volume is 4 GiB" test "$(as_user qemu-img info --output=json "$img" | python3 -c 'import json,sys; print(json.load(sys.stdin)["virtual-size"])')" = $((4 << 30))
+check "resize-disk of a disk it does not have is refused" fails_saying "has no disk" ctl resize-disk base vdz 5
+check "restore without a saved state is refused" fails_saying "no saved state" ctl restore base
+check "autostart on" quiet ctl set base --autostart on
+check "libvirt will autostart it" bash -c 'grep -q "Autostart:.*enable" <<<"$1"' _ "$(virsh_user dominfo base)"
+check "autostart off" quiet ctl set base --autostart off
+check "and it is off" test "$(json_field base autostart)" = False
+
+# Reset on shutdown: every run is disposable.
+sum_before=$(sha256sum "$img" | cut -d' ' -f1)
+check "reset on shutdown on" quiet ctl set base --reset-on-shutdown on
+check "the machine says so" test "$(json_field base reset_on_shutdown)" = True
+check "a normal start is now a disposable run" quiet ctl start base
+check "marked disposable" test "$(json_field base disposable)" = True
+check "force it off" quiet ctl force-off base
+sleep 1
+check "its image is unchanged" test "$(sha256sum "$img" | cut -d' ' -f1)" = "$sum_before"
+check "no overlay left" test -z "$(ls "$images" | grep -v '^base.qcow2$' || true)"
+check "reset on shutdown off" quiet ctl set base --reset-on-shutdown off
+check "and it is off" test "$(json_field base reset_on_shutdown)" = False
 check "rename it" quiet ctl set base --name renamed
 check "it is listed under the new name" test "$(json_field renamed memory_mib)" = 384
 check "delete it" quiet ctl delete renamed
