@@ -783,6 +783,7 @@ cmd_set (Ctl   *ctl,
   g_autofree char *description = NULL;
   g_autofree char *autostart = NULL;
   g_autofree char *reset = NULL;
+  g_autofree char *cdrom = NULL;
   gint64 memory = 0, disk = 0;
   int vcpus = 0;
   gboolean force = FALSE;
@@ -792,6 +793,7 @@ cmd_set (Ctl   *ctl,
     { "memory", 0, 0, G_OPTION_ARG_INT64, &memory, N_("RAM in MiB"), N_("MIB") },
     { "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, N_("Number of vCPUs"), N_("N") },
     { "disk", 0, 0, G_OPTION_ARG_INT64, &disk, N_("Grow the disk to this size in GiB"), N_("GIB") },
+    { "cdrom", 0, 0, G_OPTION_ARG_FILENAME, &cdrom, N_("Disc image for the CD/DVD drive, or “none” to eject"), N_("PATH|none") },
     { "autostart", 0, 0, G_OPTION_ARG_STRING, &autostart, N_("Start with the session: on or off"), N_("on|off") },
     { "reset-on-shutdown", 0, 0, G_OPTION_ARG_STRING, &reset, N_("Throw disk changes away at every stop: on or off"), N_("on|off") },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Apply even when over the host budget"), NULL },
@@ -822,6 +824,18 @@ cmd_set (Ctl   *ctl,
     return usage_error (_("--autostart and --reset-on-shutdown take “on” or “off”."));
   update.autostart = autostart == NULL ? TERRA_KEEP : g_str_equal (autostart, "on") ? TERRA_ON : TERRA_OFF;
   update.reset_on_shutdown = reset == NULL ? TERRA_KEEP : g_str_equal (reset, "on") ? TERRA_ON : TERRA_OFF;
+  if (cdrom != NULL)
+    {
+      if (g_str_equal (cdrom, "none"))
+        update.cdrom = "";
+      else
+        {
+          char *abs = g_canonicalize_filename (cdrom, NULL);
+          g_free (cdrom);
+          cdrom = abs;
+          update.cdrom = cdrom;
+        }
+    }
   update.name = name;
   update.description = description;
   update.memory_mib = memory > 0 ? (guint64)memory : 0;
@@ -1139,7 +1153,7 @@ static const struct {
   { "resize-disk", cmd_resize_disk, N_("Grow a disk: resize-disk NAME DISK GIB") },
   { "run-disposable", cmd_run_disposable, N_("Start with changes thrown away at stop: run-disposable NAME") },
   { "clone", cmd_clone, N_("Full copy: clone NAME NEW-NAME") },
-  { "set", cmd_set, N_("Change: set NAME [--name N] [--description T] [--memory MIB] [--vcpus N] [--disk GIB] [--autostart on|off] [--reset-on-shutdown on|off] [--force]") },
+  { "set", cmd_set, N_("Change: set NAME [--name N] [--description T] [--memory MIB] [--vcpus N] [--disk GIB] [--cdrom PATH|none] [--autostart on|off] [--reset-on-shutdown on|off] [--force]") },
   { "snapshot", cmd_snapshot, N_("Snapshots: snapshot list|create|revert|delete NAME [SNAPSHOT] [--description T] [--json]") },
   { "screenshot", cmd_screenshot, N_("Save the screen: screenshot NAME FILE.png") },
   { "type", cmd_type, N_("Type on the guest’s keyboard: type NAME TEXT") },

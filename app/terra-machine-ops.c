@@ -519,6 +519,7 @@ terra_machine_update_sync (TerraMachine             *self,
   g_autofree char *xml = NULL;
   g_autofree char *new_xml = NULL;
   g_autofree char *disk_path = NULL;
+  g_autofree char *cdrom_disk_xml = NULL;
   virStorageVolPtr disk_vol = NULL;
   virStorageVolInfo disk_info = { 0 };
   int state = VIR_DOMAIN_NOSTATE;
@@ -580,6 +581,23 @@ terra_machine_update_sync (TerraMachine             *self,
       g_free (xml);
       xml = edited;
     }
+  if (update->cdrom != NULL)
+    {
+      char *edited;
+
+      if (*update->cdrom != '\0' && !g_file_test (update->cdrom, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_MEDIA,
+                       _("%s is not a disc image file (it is missing, a folder or a device)."), update->cdrom);
+          return FALSE;
+        }
+      edited = terra_domain_xml_set_cdrom (xml, *update->cdrom ? update->cdrom : NULL,
+                                           running ? &cdrom_disk_xml : NULL, error);
+      if (edited == NULL)
+        return FALSE;
+      g_free (xml);
+      xml = edited;
+    }
   config = gvir_config_domain_new_from_xml (xml, error);
   if (config == NULL)
     return FALSE;
@@ -620,7 +638,7 @@ terra_machine_update_sync (TerraMachine             *self,
     }
 
   config_change = update->memory_mib != 0 || update->vcpus != 0 || update->description != NULL ||
-                  update->reset_on_shutdown != TERRA_KEEP;
+                  update->reset_on_shutdown != TERRA_KEEP || update->cdrom != NULL;
   if (update->memory_mib != 0)
     {
       gvir_config_domain_set_memory (config, update->memory_mib * 1024);       /* KiB */
@@ -665,6 +683,13 @@ terra_machine_update_sync (TerraMachine             *self,
           terra_set_error_from_libvirt (error, _("Could not grow the disk of “%s”."), name);
           return FALSE;
         }
+    }
+
+  if (cdrom_disk_xml != NULL &&
+      virDomainUpdateDeviceFlags (dom, cdrom_disk_xml, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_DEVICE_MODIFY_FORCE) < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not change the disc in “%s” while it runs; it changes at the next start."), name);
+      return FALSE;
     }
 
   if (update->autostart != TERRA_KEEP && virDomainSetAutostart (dom, update->autostart == TERRA_ON) < 0)

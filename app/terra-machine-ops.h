@@ -58,6 +58,8 @@ char      *terra_machine_clone_sync            (TerraMachine  *self,
  * @disk_target: (nullable): which disk ("vda"), %NULL for the first
  * @autostart: start with the libvirt session (libvirt autostart)
  * @reset_on_shutdown: make every run disposable (`<transient/>` disks)
+ * @cdrom: (nullable): a disc image to insert in the CD/DVD drive, "" to eject,
+ *   %NULL to keep (applied live too when the guest runs)
  */
 typedef enum {
   TERRA_KEEP = 0, /* zero-initialised updates change nothing */
@@ -74,6 +76,7 @@ typedef struct {
   const char    *disk_target;
   TerraTristate  autostart;
   TerraTristate  reset_on_shutdown;
+  const char    *cdrom;
 } TerraMachineUpdate;
 
 gboolean   terra_machine_update_sync           (TerraMachine             *self,

@@ -728,3 +728,75 @@ terra_domain_xml_set_transient (const char  *domain_xml,
   xmlFree (out);
   return result;
 }
+
+/**
+ * terra_domain_xml_set_cdrom:
+ * @domain_xml: a domain's XML
+ * @media_path: (nullable): the disc image to insert, or %NULL to eject
+ * @disk_xml: (out) (transfer full) (optional): the changed CD-ROM element
+ *   alone, for virDomainUpdateDeviceFlags() on a running guest
+ * @error: %TERRA_ERROR_NOT_FOUND when the machine has no CD-ROM drive
+ *
+ * Changes or ejects the first CD-ROM's media with libxml2's tree API (the
+ * path is escaped as an attribute value).
+ *
+ * Returns: (transfer full) (nullable): the changed domain XML
+ */
+char *
+terra_domain_xml_set_cdrom (const char  *domain_xml,
+                            const char  *media_path,
+                            char       **disk_xml,
+                            GError     **error)
+{
+  g_autoptr(xmlDoc) doc = parse_xml (domain_xml);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(xmlXPathObject) drives = NULL;
+  xmlNode *drive, *child, *next, *source;
+  xmlChar *out = NULL;
+  int len = 0;
+  char *result;
+
+  if (doc == NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED, _("The machine’s configuration could not be read."));
+      return NULL;
+    }
+  ctx = xmlXPathNewContext (doc);
+  drives = xmlXPathEvalExpression ((const xmlChar *)"/domain/devices/disk[@device='cdrom']", ctx);
+  if (drives == NULL || drives->nodesetval == NULL || drives->nodesetval->nodeNr == 0)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_NOT_FOUND, _("This machine has no CD/DVD drive."));
+      return NULL;
+    }
+  drive = drives->nodesetval->nodeTab[0];
+  for (child = drive->children; child != NULL; child = next)
+    {
+      next = child->next;
+      if (child->type == XML_ELEMENT_NODE && xmlStrEqual (child->name, (const xmlChar *)"source"))
+        {
+          xmlUnlinkNode (child);
+          xmlFreeNode (child);
+        }
+    }
+  xmlSetProp (drive, (const xmlChar *)"type", (const xmlChar *)"file");
+  if (media_path != NULL)
+    {
+      source = xmlNewNode (NULL, (const xmlChar *)"source");
+      xmlNewProp (source, (const xmlChar *)"file", (const xmlChar *)media_path);
+      if (drive->children != NULL)
+        xmlAddPrevSibling (drive->children, source);
+      else
+        xmlAddChild (drive, source);
+    }
+  if (disk_xml != NULL)
+    {
+      xmlBuffer *buf = xmlBufferCreate ();
+      xmlNodeDump (buf, doc, drive, 0, 0);
+      *disk_xml = g_strdup ((const char *)xmlBufferContent (buf));
+      xmlBufferFree (buf);
+    }
+  xmlDocDumpMemory (doc, &out, &len);
+  result = g_strndup ((const char *)out, len);
+  xmlFree (out);
+  return result;
+}

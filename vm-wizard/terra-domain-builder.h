@@ -73,6 +73,10 @@ gboolean terra_domain_xml_has_transient_disk (const char *domain_xml);
 gboolean terra_domain_xml_uses_uefi          (const char *domain_xml);
 char    *terra_domain_xml_make_disposable    (const char *domain_xml,
                                               GError    **error);
+char    *terra_domain_xml_set_cdrom          (const char *domain_xml,
+                                              const char *media_path,
+                                              char      **disk_xml,
+                                              GError    **error);
 char    *terra_domain_xml_set_transient      (const char *domain_xml,
                                               gboolean    transient,
                                               GError    **error);

@@ -114,6 +114,18 @@ check "its image is unchanged" test "$(sha256sum "$img" | cut -d' ' -f1)" = "$su
 check "no overlay left" test -z "$(ls "$images" | grep -v '^base.qcow2$' || true)"
 check "reset on shutdown off" quiet ctl set base --reset-on-shutdown off
 check "and it is off" test "$(json_field base reset_on_shutdown)" = False
+cdrom_source() { virsh_user dumpxml "$@" base | python3 -c 'import sys, xml.etree.ElementTree as E
+d=E.parse(sys.stdin).getroot().find("devices/disk[@device=\"cdrom\"]/source")
+print(d.get("file") if d is not None and d.get("file") else "empty")'; }
+check "eject the installer disc" quiet ctl set base --cdrom none
+check "the drive is empty" test "$(cdrom_source --inactive)" = empty
+check "a folder is refused as a disc" fails_saying "not a disc image" ctl set base --cdrom /etc
+check "insert it again" quiet ctl set base --cdrom "$iso"
+check "the drive has it" test "$(cdrom_source --inactive)" = "$iso"
+check "start it" quiet ctl start base
+check "eject while it runs" quiet ctl set base --cdrom none
+check "the running guest's drive is empty" test "$(cdrom_source)" = empty
+check "force it off" quiet ctl force-off base
 check "rename it" quiet ctl set base --name renamed
 check "it is listed under the new name" test "$(json_field renamed memory_mib)" = 384
 check "delete it" quiet ctl delete renamed
