@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "terra-preferences-window.h"
 
@@ -21,6 +22,8 @@ struct _TerraPreferencesWindow
   GtkWidget            *auto_switch;
   GtkWidget            *reserve_spin;
   GtkWidget            *reserve_row;
+  GtkWidget            *images_row;
+  GtkFileChooserNative *chooser;
 };
 
 G_DEFINE_FINAL_TYPE (TerraPreferencesWindow, terra_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -53,10 +56,82 @@ on_reserve_changed (TerraPreferencesWindow *self)
 }
 
 static void
+update_images_row (TerraPreferencesWindow *self)
+{
+  g_autofree char *dir = terra_settings_dup_images_dir (self->settings);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->images_row), dir);
+}
+
+static void
+on_folder_chosen (GtkNativeDialog        *dialog,
+                  int                     response,
+                  TerraPreferencesWindow *self)
+{
+  GSettings *gs = terra_settings_get_gsettings (self->settings);
+
+  if (response == GTK_RESPONSE_ACCEPT && gs != NULL)
+    {
+      g_autoptr(GFile) dir = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = dir ? g_file_get_path (dir) : NULL;
+      if (path != NULL)
+        g_settings_set_string (gs, TERRA_SETTINGS_KEY_IMAGES_DIR, path);
+      update_images_row (self);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_folder (TerraPreferencesWindow *self)
+{
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Disk Image Folder"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"), _("_Cancel"));
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_folder_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_uri_apply (AdwEntryRow            *row,
+              TerraPreferencesWindow *self)
+{
+  GSettings *gs = terra_settings_get_gsettings (self->settings);
+  g_autofree char *uri = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  if (gs == NULL)
+    return;
+  if (strstr (uri, ":///") == NULL && strstr (uri, "://") == NULL)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("That is not a libvirt URI, e.g. qemu:///session")));
+      return;
+    }
+  g_settings_set_string (gs, TERRA_SETTINGS_KEY_CONNECTION_URI, uri);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Terrarium connects there the next time it starts")));
+}
+
+static void
+on_close_action_selected (AdwComboRow            *row,
+                          GParamSpec             *pspec,
+                          TerraPreferencesWindow *self)
+{
+  static const char *values[] = { "keep", "pause", "save" };
+  GSettings *gs = terra_settings_get_gsettings (self->settings);
+  guint i = adw_combo_row_get_selected (row);
+
+  if (gs != NULL && i < G_N_ELEMENTS (values))
+    g_settings_set_string (gs, TERRA_SETTINGS_KEY_CLOSE_ACTION, values[i]);
+}
+
+static void
 terra_preferences_window_finalize (GObject *object)
 {
   TerraPreferencesWindow *self = TERRA_PREFERENCES_WINDOW (object);
 
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (terra_preferences_window_parent_class)->finalize (object);
 }
@@ -147,6 +222,41 @@ terra_preferences_window_new (GtkWindow     *parent,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->reserve_row);
 
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  {
+    GtkWidget *vm_group = adw_preferences_group_new ();
+    GtkWidget *uri_row = adw_entry_row_new ();
+    GtkWidget *button = gtk_button_new_with_mnemonic (_("_Choose…"));
+    GtkWidget *combo = adw_combo_row_new ();
+    const char *choices[] = { _("Keep it running"), _("Pause it"), _("Save its state and stop"), NULL };
+    g_autofree char *uri = terra_settings_dup_connection_uri (settings);
+    g_autofree char *close_action = terra_settings_dup_close_action (settings);
+
+    adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (vm_group), _("Virtual Machines"));
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (uri_row), _("libvirt Connection (applies at next start)"));
+    gtk_editable_set_text (GTK_EDITABLE (uri_row), uri);
+    adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (uri_row), TRUE);
+    g_signal_connect (uri_row, "apply", G_CALLBACK (on_uri_apply), self);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (vm_group), uri_row);
+
+    self->images_row = adw_action_row_new ();
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->images_row), _("Disk Image Folder"));
+    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+    g_signal_connect_swapped (button, "clicked", G_CALLBACK (choose_folder), self);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (self->images_row), button);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (vm_group), self->images_row);
+    update_images_row (self);
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (combo), _("Closing the Window"));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (combo), _("What happens to the virtual machine on screen"));
+    adw_combo_row_set_model (ADW_COMBO_ROW (combo), G_LIST_MODEL (gtk_string_list_new (choices)));
+    adw_combo_row_set_selected (ADW_COMBO_ROW (combo), g_str_equal (close_action, "pause") ? 1
+                                                       : g_str_equal (close_action, "save") ? 2 : 0);
+    g_signal_connect (combo, "notify::selected", G_CALLBACK (on_close_action_selected), self);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (vm_group), combo);
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (vm_group));
+    gtk_widget_set_sensitive (vm_group, gs != NULL);
+  }
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
 
   if (gs != NULL)

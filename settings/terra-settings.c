@@ -187,3 +187,19 @@ terra_settings_get_budget_warnings (TerraSettings *self)
     return g_settings_get_boolean (self->settings, TERRA_SETTINGS_KEY_BUDGET_WARNINGS);
   return TRUE;
 }
+
+/**
+ * terra_settings_dup_close_action:
+ * @self: a #TerraSettings
+ *
+ * Returns: (transfer full): what closing the window does to the shown
+ *   machine: "keep", "pause" or "save"
+ */
+char *
+terra_settings_dup_close_action (TerraSettings *self)
+{
+  g_return_val_if_fail (TERRA_IS_SETTINGS (self), g_strdup ("keep"));
+  if (self->settings != NULL)
+    return g_settings_get_string (self->settings, TERRA_SETTINGS_KEY_CLOSE_ACTION);
+  return g_strdup ("keep");
+}

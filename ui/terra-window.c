@@ -555,7 +555,7 @@ machine_open (GtkWidget *w, const char *a, GVariant *param)
 }
 
 static void
-on_delete_done (GObject      *source,
+on_held_action_done (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
@@ -587,7 +587,7 @@ perform_delete (TerraWindow *self,
   if (app == NULL)
     app = g_application_get_default ();
   g_application_hold (app);
-  terra_machine_run_action_async (m, TERRA_MACHINE_ACTION_DELETE, NULL, on_delete_done, app);
+  terra_machine_run_action_async (m, TERRA_MACHINE_ACTION_DELETE, NULL, on_held_action_done, app);
 }
 
 static void
@@ -668,7 +668,22 @@ flush_pending_deletes (TerraWindow *self)
 static gboolean
 on_close_request (GtkWindow *window)
 {
-  flush_pending_deletes (TERRA_WINDOW (window));
+  TerraWindow *self = TERRA_WINDOW (window);
+  g_autofree char *close_action = terra_settings_dup_close_action (self->settings);
+
+  flush_pending_deletes (self);
+  /* The preference for the machine on screen: keep it running (libvirt keeps
+   * it), pause it, or save its state. Held like a delete, so quitting waits. */
+  if (self->shown != NULL && terra_machine_get_is_running (self->shown) && !g_str_equal (close_action, "keep"))
+    {
+      GApplication *app = G_APPLICATION (gtk_window_get_application (window));
+      TerraMachineAction action = g_str_equal (close_action, "pause") ? TERRA_MACHINE_ACTION_PAUSE
+                                                                      : TERRA_MACHINE_ACTION_SAVE;
+      if (terra_machine_get_disposable (self->shown) && action == TERRA_MACHINE_ACTION_SAVE)
+        action = TERRA_MACHINE_ACTION_PAUSE;
+      g_application_hold (app);
+      terra_machine_run_action_async (self->shown, action, NULL, on_held_action_done, app);
+    }
   return FALSE;
 }
 

@@ -61,6 +61,21 @@ check "the snapshot shows in the list" wait_for_window_text "Before trying" 20 u
 cp "$work/gui-last.png" "$work/gui-snapshots.png"
 check "and libvirt has it" bash -c 'grep -q "Before trying" <<<"$1"' _ "$(ctl snapshot list a-keep)"
 stop_gui
+
+# The "Closing the Window" preference set to "save": closing the window with
+# a running guest on screen saves its state.
+export GSETTINGS_BACKEND=keyfile
+check "set the preference (gsettings, keyfile backend)" \
+  quiet terra_as_user gsettings set io.github.terrarium.Terrarium close-action save
+check "start a-keep" quiet ctl start a-keep
+check "it boots" wait_for_screen a-keep "TERRARIUM GUEST READY" 90
+start_gui --open a-keep
+check "its screen shows in the window" wait_for_window_text "TERRARIUM GUEST READY" 30 guest
+xdotool key ctrl+q
+for _ in $(seq 1 60); do kill -0 "$gui_pid" 2>/dev/null || break; sleep 0.5; done
+gui_pid=
+check "closing the window saved its state" test "$(ctl list --json | python3 -c 'import json,sys; m=[m for m in json.load(sys.stdin) if m["name"]=="a-keep"][0]; print(m["state"], m["saved"])')" = "shutoff True"
+terra_as_user gsettings reset io.github.terrarium.Terrarium close-action || true
 check "delete a-keep" quiet ctl delete a-keep
 check "nothing left" test -z "$(ls "$images")"
 finish
