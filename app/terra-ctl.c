@@ -156,6 +156,10 @@ build_machine_json (JsonBuilder  *b,
   json_builder_add_boolean_value (b, terra_machine_get_reset_on_shutdown (m));
   json_builder_set_member_name (b, "autostart");
   json_builder_add_boolean_value (b, terra_machine_get_autostart (m));
+  json_builder_set_member_name (b, "network");
+  json_builder_add_boolean_value (b, terra_machine_get_has_network (m));
+  json_builder_set_member_name (b, "sound");
+  json_builder_add_boolean_value (b, terra_machine_get_has_sound (m));
   add_nullable_string (b, "description", terra_machine_get_description (m));
   json_builder_end_object (b);
 }
@@ -692,6 +696,88 @@ cmd_run_disposable (Ctl *ctl, int argc, char **argv)
 }
 
 static int
+cmd_disk (Ctl   *ctl,
+          int    argc,
+          char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (for “list”)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("list NAME | add NAME GIB"));
+
+  g_option_context_set_summary (context, _("A virtual machine’s disks"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (argc < 3 || (g_str_equal (argv[1], "list") && argc != 3) || (g_str_equal (argv[1], "add") && argc != 4) ||
+      (!g_str_equal (argv[1], "list") && !g_str_equal (argv[1], "add")))
+    return usage_error (_("Use “disk list NAME” or “disk add NAME GIB”."));
+  machine = find_machine (ctl, argv[2], &error);
+  if (machine == NULL)
+    return fail (error);
+
+  if (g_str_equal (argv[1], "add"))
+    {
+      char *end = NULL;
+      guint64 gib = g_ascii_strtoull (argv[3], &end, 10);
+      g_autofree char *target = NULL;
+
+      if (end == argv[3] || *end != '\0')
+        return usage_error (_("GIB must be a whole number of GiB."));
+      target = terra_machine_add_disk_sync (machine, gib, &error);
+      if (target == NULL)
+        return fail (error);
+      g_print ("%s\n", target);
+      return EXIT_OK;
+    }
+  {
+    g_autoptr(GPtrArray) disks = terra_machine_list_disks_sync (machine, &error);
+    if (disks == NULL)
+      return fail (error);
+    if (json)
+      {
+        g_autoptr(JsonBuilder) b = json_builder_new ();
+        g_autoptr(JsonNode) root = NULL;
+        json_builder_begin_array (b);
+        for (guint i = 0; i < disks->len; i++)
+          {
+            TerraMachineDisk *d = g_ptr_array_index (disks, i);
+            json_builder_begin_object (b);
+            add_nullable_string (b, "target", d->target);
+            add_nullable_string (b, "path", d->path);
+            json_builder_set_member_name (b, "device");
+            json_builder_add_string_value (b, d->cdrom ? "cdrom" : "disk");
+            json_builder_set_member_name (b, "owned");
+            json_builder_add_boolean_value (b, d->owned);
+            json_builder_set_member_name (b, "virtual_gib");
+            json_builder_add_double_value (b, d->virtual_gib);
+            json_builder_set_member_name (b, "allocation_gib");
+            json_builder_add_double_value (b, d->allocation_gib);
+            json_builder_end_object (b);
+          }
+        json_builder_end_array (b);
+        root = json_builder_get_root (b);
+        print_json (root);
+      }
+    else
+      for (guint i = 0; i < disks->len; i++)
+        {
+          TerraMachineDisk *d = g_ptr_array_index (disks, i);
+          if (d->cdrom)
+            g_print ("%-5s cdrom  %s\n", d->target ? d->target : "?", d->path ? d->path : _("(empty)"));
+          else
+            g_print ("%-5s disk   %6.1f GiB, %6.2f GiB used  %s\n", d->target ? d->target : "?",
+                     d->virtual_gib, d->allocation_gib, d->path ? d->path : "");
+        }
+  }
+  return EXIT_OK;
+}
+
+static int
 cmd_restore (Ctl   *ctl,
              int    argc,
              char **argv)
@@ -751,7 +837,11 @@ cmd_clone (Ctl   *ctl,
            int    argc,
            char **argv)
 {
-  GOptionEntry entries[] = { { NULL } };
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
   g_autoptr(GError) error = NULL;
   g_autoptr(TerraMachine) machine = NULL;
   g_autoptr(TerraMachine) clone = NULL;
@@ -770,7 +860,16 @@ cmd_clone (Ctl   *ctl,
   clone = find_machine (ctl, uuid, &error);
   if (clone == NULL)
     return fail (error);
-  print_machine_line (clone);
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      build_machine_json (b, clone);
+      root = json_builder_get_root (b);
+      print_json (root);
+    }
+  else
+    print_machine_line (clone);
   return EXIT_OK;
 }
 
@@ -784,6 +883,8 @@ cmd_set (Ctl   *ctl,
   g_autofree char *autostart = NULL;
   g_autofree char *reset = NULL;
   g_autofree char *cdrom = NULL;
+  g_autofree char *network = NULL;
+  g_autofree char *sound = NULL;
   gint64 memory = 0, disk = 0;
   int vcpus = 0;
   gboolean force = FALSE;
@@ -794,6 +895,8 @@ cmd_set (Ctl   *ctl,
     { "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, N_("Number of vCPUs"), N_("N") },
     { "disk", 0, 0, G_OPTION_ARG_INT64, &disk, N_("Grow the disk to this size in GiB"), N_("GIB") },
     { "cdrom", 0, 0, G_OPTION_ARG_FILENAME, &cdrom, N_("Disc image for the CD/DVD drive, or “none” to eject"), N_("PATH|none") },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &network, N_("NAT network card: on or off (isolated)"), N_("on|off") },
+    { "sound", 0, 0, G_OPTION_ARG_STRING, &sound, N_("Sound card: on or off"), N_("on|off") },
     { "autostart", 0, 0, G_OPTION_ARG_STRING, &autostart, N_("Start with the session: on or off"), N_("on|off") },
     { "reset-on-shutdown", 0, 0, G_OPTION_ARG_STRING, &reset, N_("Throw disk changes away at every stop: on or off"), N_("on|off") },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Apply even when over the host budget"), NULL },
@@ -822,6 +925,11 @@ cmd_set (Ctl   *ctl,
   if ((autostart != NULL && !g_str_equal (autostart, "on") && !g_str_equal (autostart, "off")) ||
       (reset != NULL && !g_str_equal (reset, "on") && !g_str_equal (reset, "off")))
     return usage_error (_("--autostart and --reset-on-shutdown take “on” or “off”."));
+  if ((network != NULL && !g_str_equal (network, "on") && !g_str_equal (network, "off")) ||
+      (sound != NULL && !g_str_equal (sound, "on") && !g_str_equal (sound, "off")))
+    return usage_error (_("--network and --sound take “on” or “off”."));
+  update.network = network == NULL ? TERRA_KEEP : g_str_equal (network, "on") ? TERRA_ON : TERRA_OFF;
+  update.sound = sound == NULL ? TERRA_KEEP : g_str_equal (sound, "on") ? TERRA_ON : TERRA_OFF;
   update.autostart = autostart == NULL ? TERRA_KEEP : g_str_equal (autostart, "on") ? TERRA_ON : TERRA_OFF;
   update.reset_on_shutdown = reset == NULL ? TERRA_KEEP : g_str_equal (reset, "on") ? TERRA_ON : TERRA_OFF;
   if (cdrom != NULL)
@@ -862,7 +970,7 @@ cmd_set (Ctl   *ctl,
   if (!terra_machine_update_sync (machine, &update, &later, &error))
     return fail (error);
   if (later)
-    g_printerr ("terrarium-ctl: %s\n", _("note: memory and vCPU changes apply at the next start."));
+    g_printerr ("terrarium-ctl: %s\n", _("note: memory, vCPU and device changes apply at the next start."));
   return EXIT_OK;
 }
 
@@ -1151,9 +1259,10 @@ static const struct {
   { "save", cmd_save, N_("Save state and stop (start restores it): save NAME") },
   { "restore", cmd_restore, N_("Start from the saved state: restore NAME") },
   { "resize-disk", cmd_resize_disk, N_("Grow a disk: resize-disk NAME DISK GIB") },
+  { "disk", cmd_disk, N_("Disks: disk list NAME [--json] | disk add NAME GIB") },
   { "run-disposable", cmd_run_disposable, N_("Start with changes thrown away at stop: run-disposable NAME") },
-  { "clone", cmd_clone, N_("Full copy: clone NAME NEW-NAME") },
-  { "set", cmd_set, N_("Change: set NAME [--name N] [--description T] [--memory MIB] [--vcpus N] [--disk GIB] [--cdrom PATH|none] [--autostart on|off] [--reset-on-shutdown on|off] [--force]") },
+  { "clone", cmd_clone, N_("Full copy: clone NAME NEW-NAME [--json]") },
+  { "set", cmd_set, N_("Change: set NAME [--name N] [--description T] [--memory MIB] [--vcpus N] [--disk GIB] [--cdrom PATH|none] [--network on|off] [--sound on|off] [--autostart on|off] [--reset-on-shutdown on|off] [--force]") },
   { "snapshot", cmd_snapshot, N_("Snapshots: snapshot list|create|revert|delete NAME [SNAPSHOT] [--description T] [--json]") },
   { "screenshot", cmd_screenshot, N_("Save the screen: screenshot NAME FILE.png") },
   { "type", cmd_type, N_("Type on the guest’s keyboard: type NAME TEXT") },

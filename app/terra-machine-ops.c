@@ -213,6 +213,28 @@ terra_machine_create_snapshot_sync (TerraMachine  *self,
   return TRUE;
 }
 
+/* Looks @name up and reverts to it or deletes it. */
+static gboolean
+with_snapshot (TerraMachine  *self,
+               const char    *name,
+               gboolean       revert,
+               GError       **error)
+{
+  virDomainSnapshotPtr snap = lookup_snapshot (self, name, error);
+  int ret;
+
+  if (snap == NULL)
+    return FALSE;
+  ret = revert ? virDomainRevertToSnapshot (snap, 0) : virDomainSnapshotDelete (snap, 0);
+  virDomainSnapshotFree (snap);
+  if (ret < 0 && revert)
+    terra_set_error_from_libvirt (error, _("Could not revert “%s” to “%s”."), terra_machine_get_name (self), name);
+  else if (ret < 0)
+    terra_set_error_from_libvirt (error, _("Could not delete the snapshot “%s” of “%s”."),
+                                  name, terra_machine_get_name (self));
+  return ret == 0;
+}
+
 /**
  * terra_machine_revert_snapshot_sync:
  * @self: a #TerraMachine
@@ -229,19 +251,7 @@ terra_machine_revert_snapshot_sync (TerraMachine  *self,
                                     const char    *name,
                                     GError       **error)
 {
-  virDomainSnapshotPtr snap = lookup_snapshot (self, name, error);
-  int ret;
-
-  if (snap == NULL)
-    return FALSE;
-  ret = virDomainRevertToSnapshot (snap, 0);
-  virDomainSnapshotFree (snap);
-  if (ret < 0)
-    {
-      terra_set_error_from_libvirt (error, _("Could not revert “%s” to “%s”."), terra_machine_get_name (self), name);
-      return FALSE;
-    }
-  return TRUE;
+  return with_snapshot (self, name, TRUE, error);
 }
 
 /**
@@ -259,20 +269,7 @@ terra_machine_delete_snapshot_sync (TerraMachine  *self,
                                     const char    *name,
                                     GError       **error)
 {
-  virDomainSnapshotPtr snap = lookup_snapshot (self, name, error);
-  int ret;
-
-  if (snap == NULL)
-    return FALSE;
-  ret = virDomainSnapshotDelete (snap, 0);
-  virDomainSnapshotFree (snap);
-  if (ret < 0)
-    {
-      terra_set_error_from_libvirt (error, _("Could not delete the snapshot “%s” of “%s”."),
-                                    name, terra_machine_get_name (self));
-      return FALSE;
-    }
-  return TRUE;
+  return with_snapshot (self, name, FALSE, error);
 }
 
 static char *
@@ -637,8 +634,43 @@ terra_machine_update_sync (TerraMachine             *self,
         }
     }
 
+  if (update->network != TERRA_KEEP || update->sound != TERRA_KEEP)
+    {
+      GList *devices = gvir_config_domain_get_devices (config);
+      GList *kept = NULL;
+      gboolean virtio = FALSE;
+
+      for (GList *l = devices; l != NULL; l = l->next)
+        {
+          if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
+              gvir_config_domain_disk_get_target_bus (l->data) == GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO)
+            virtio = TRUE;
+          if ((update->network != TERRA_KEEP && GVIR_CONFIG_IS_DOMAIN_INTERFACE (l->data)) ||
+              (update->sound != TERRA_KEEP && GVIR_CONFIG_IS_DOMAIN_SOUND (l->data)))
+            continue;
+          kept = g_list_append (kept, g_object_ref (l->data));
+        }
+      if (update->network == TERRA_ON)
+        {
+          /* virtio when the OS has the driver (its disk is virtio), as the builder decides. */
+          GVirConfigDomainInterfaceUser *nic = gvir_config_domain_interface_user_new ();
+          gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), virtio ? "virtio" : "e1000e");
+          kept = g_list_append (kept, nic);
+        }
+      if (update->sound == TERRA_ON)
+        {
+          GVirConfigDomainSound *sound = gvir_config_domain_sound_new ();
+          gvir_config_domain_sound_set_model (sound, GVIR_CONFIG_DOMAIN_SOUND_MODEL_ICH9);
+          kept = g_list_append (kept, sound);
+        }
+      gvir_config_domain_set_devices (config, kept);
+      g_list_free_full (kept, g_object_unref);
+      g_list_free_full (devices, g_object_unref);
+    }
+
   config_change = update->memory_mib != 0 || update->vcpus != 0 || update->description != NULL ||
-                  update->reset_on_shutdown != TERRA_KEEP || update->cdrom != NULL;
+                  update->reset_on_shutdown != TERRA_KEEP || update->cdrom != NULL ||
+                  update->network != TERRA_KEEP || update->sound != TERRA_KEEP;
   if (update->memory_mib != 0)
     {
       gvir_config_domain_set_memory (config, update->memory_mib * 1024);       /* KiB */
@@ -660,7 +692,8 @@ terra_machine_update_sync (TerraMachine             *self,
           return FALSE;
         }
       virDomainFree (defined);
-      if (running && (update->memory_mib != 0 || update->vcpus != 0) && applies_at_next_start != NULL)
+      if (running && (update->memory_mib != 0 || update->vcpus != 0 || update->network != TERRA_KEEP ||
+                      update->sound != TERRA_KEEP) && applies_at_next_start != NULL)
         *applies_at_next_start = TRUE;
       if (running && update->description != NULL)
         {
@@ -827,4 +860,234 @@ terra_machine_get_disk_gib_sync (TerraMachine  *self,
   if (gib == 0)
     g_set_error (error, TERRA_ERROR, TERRA_ERROR_STORAGE, _("The machine has no disk Terrarium can resize."));
   return gib;
+}
+
+/** terra_machine_disk_free: @disk: (transfer full) (nullable): a disk */
+void
+terra_machine_disk_free (TerraMachineDisk *disk)
+{
+  if (disk == NULL)
+    return;
+  g_free (disk->target);
+  g_free (disk->path);
+  g_free (disk);
+}
+
+/**
+ * terra_machine_list_disks_sync:
+ * @self: a #TerraMachine
+ * @error: %TERRA_ERROR_LIBVIRT
+ *
+ * The machine's disks and CD/DVD drives, with the virtual size and what a
+ * disk really uses on the host (qcow2 is thin: it grows as the guest writes).
+ *
+ * Returns: (transfer full) (element-type TerraMachineDisk) (nullable): the drives
+ */
+GPtrArray *
+terra_machine_list_disks_sync (TerraMachine  *self,
+                               GError       **error)
+{
+  virDomainPtr dom = terra_machine_get_domain (self);
+  g_autofree char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  g_autoptr(GVirConfigDomain) config = NULL;
+  g_autoptr(TerraDomainMetadata) md = NULL;
+  GPtrArray *disks;
+  GList *devices;
+
+  if (xml == NULL)
+    {
+      terra_set_error_from_libvirt (error, _("Could not read the configuration of “%s”."), terra_machine_get_name (self));
+      return NULL;
+    }
+  config = gvir_config_domain_new_from_xml (xml, error);
+  if (config == NULL)
+    return NULL;
+  md = terra_domain_metadata_parse (xml);
+  disks = g_ptr_array_new_with_free_func ((GDestroyNotify)terra_machine_disk_free);
+  devices = gvir_config_domain_get_devices (config);
+  for (GList *l = devices; l != NULL; l = l->next)
+    {
+      TerraMachineDisk *d;
+      GVirConfigDomainDisk *disk;
+      virStorageVolPtr vol;
+      virStorageVolInfo info;
+
+      if (!GVIR_CONFIG_IS_DOMAIN_DISK (l->data))
+        continue;
+      disk = l->data;
+      d = g_new0 (TerraMachineDisk, 1);
+      d->target = g_strdup (gvir_config_domain_disk_get_target_dev (disk));
+      d->path = g_strdup (gvir_config_domain_disk_get_source (disk));
+      d->cdrom = gvir_config_domain_disk_get_guest_device_type (disk) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM;
+      d->owned = d->path != NULL && md != NULL && md->volumes != NULL &&
+                 g_strv_contains ((const char * const *)md->volumes, d->path);
+      vol = d->path && !d->cdrom ? virStorageVolLookupByPath (virDomainGetConnect (dom), d->path) : NULL;
+      if (vol != NULL && virStorageVolGetInfo (vol, &info) == 0)
+        {
+          d->virtual_gib = info.capacity / (1024.0 * 1024 * 1024);
+          d->allocation_gib = info.allocation / (1024.0 * 1024 * 1024);
+        }
+      if (vol != NULL)
+        virStorageVolFree (vol);
+      g_ptr_array_add (disks, d);
+    }
+  g_list_free_full (devices, g_object_unref);
+  virResetLastError ();
+  return disks;
+}
+
+/**
+ * terra_machine_add_disk_sync:
+ * @self: a #TerraMachine
+ * @gib: the new disk's size (GiB, 1 … 65536)
+ * @error: %TERRA_ERROR_INVALID_ARGUMENT, %TERRA_ERROR_STORAGE, %TERRA_ERROR_LIBVIRT
+ *
+ * Creates a qcow2 volume in the `terrarium` pool and attaches it on the bus
+ * the first disk uses (virtio, else SATA), as the next free target (vdb…).
+ * A running guest gets it at once (hot-plug) and keeps it. The volume is
+ * recorded in our metadata, so deleting the machine deletes it. If the
+ * attach fails the new volume is deleted.
+ *
+ * Returns: (transfer full) (nullable): the new disk's target, e.g. "vdb"
+ */
+char *
+terra_machine_add_disk_sync (TerraMachine  *self,
+                             guint64        gib,
+                             GError       **error)
+{
+  virDomainPtr dom = terra_machine_get_domain (self);
+  virConnectPtr conn = virDomainGetConnect (dom);
+  const char *name = terra_machine_get_name (self);
+  g_autofree char *xml = NULL;
+  g_autofree char *disk_xml = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *vol_path = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(GVirConfigDomain) config = NULL;
+  g_autoptr(GVirConfigDomainDisk) disk = NULL;
+  g_autoptr(GVirConfigDomainDiskDriver) driver = NULL;
+  g_autoptr(TerraDomainMetadata) md = NULL;
+  g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func (g_free);
+  GVirConfigDomainDiskBus bus = GVIR_CONFIG_DOMAIN_DISK_BUS_SATA;
+  const char *prefix = "sd";
+  virStoragePoolPtr pool;
+  virStorageVolPtr vol;
+  GList *devices;
+  int state = VIR_DOMAIN_NOSTATE;
+  unsigned int flags = VIR_DOMAIN_AFFECT_CONFIG;
+
+  if (gib < 1 || gib > 65536)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                   _("The disk size must be between 1 GiB and 64 TiB, not %" G_GUINT64_FORMAT " GiB."), gib);
+      return NULL;
+    }
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  if (xml == NULL || virDomainGetState (dom, &state, NULL, 0) < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not read the configuration of “%s”."), name);
+      return NULL;
+    }
+  config = gvir_config_domain_new_from_xml (xml, error);
+  if (config == NULL)
+    return NULL;
+
+  /* The bus of the first disk, and the first free target on it. */
+  devices = gvir_config_domain_get_devices (config);
+  for (GList *l = devices; l != NULL; l = l->next)
+    if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
+        gvir_config_domain_disk_get_guest_device_type (l->data) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK)
+      {
+        /* The target's prefix says the bus (vd: virtio, sd: SATA/SCSI). */
+        if (g_str_has_prefix (gvir_config_domain_disk_get_target_dev (l->data), "vd"))
+          {
+            bus = GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO;
+            prefix = "vd";
+          }
+        break;
+      }
+  for (char c = 'a'; c <= 'z' && target == NULL; c++)
+    {
+      g_autofree char *candidate = g_strdup_printf ("%s%c", prefix, c);
+      gboolean taken = FALSE;
+      for (GList *l = devices; l != NULL; l = l->next)
+        if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
+            g_strcmp0 (gvir_config_domain_disk_get_target_dev (l->data), candidate) == 0)
+          taken = TRUE;
+      if (!taken)
+        target = g_steal_pointer (&candidate);
+    }
+  g_list_free_full (devices, g_object_unref);
+  if (target == NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_STORAGE, _("“%s” has no free disk slot left."), name);
+      return NULL;
+    }
+
+  pool = virStoragePoolLookupByName (conn, TERRA_STORAGE_POOL_NAME);
+  if (pool == NULL)
+    {
+      terra_set_error_from_libvirt (error, _("The storage pool “%s” is not available."), TERRA_STORAGE_POOL_NAME);
+      return NULL;
+    }
+  {
+    g_autofree char *stem = terra_storage_volume_base_name (name);
+    base = g_strdup_printf ("%s-%s", stem, target);
+  }
+  vol = terra_storage_create_volume (pool, base, gib, error);
+  virStoragePoolFree (pool);
+  if (vol == NULL)
+    return NULL;
+  vol_path = virStorageVolGetPath (vol);
+
+  disk = gvir_config_domain_disk_new ();
+  driver = gvir_config_domain_disk_driver_new ();
+  gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
+  gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
+  gvir_config_domain_disk_set_source (disk, vol_path);
+  gvir_config_domain_disk_driver_set_name (driver, "qemu");
+  gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2);
+  gvir_config_domain_disk_set_driver (disk, driver);
+  gvir_config_domain_disk_set_target_bus (disk, bus);
+  gvir_config_domain_disk_set_target_dev (disk, target);
+  disk_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (disk));
+
+  if (state != VIR_DOMAIN_SHUTOFF)
+    flags |= VIR_DOMAIN_AFFECT_LIVE;
+  if (virDomainAttachDeviceFlags (dom, disk_xml, flags) < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not add a disk to “%s”."), name);
+      virStorageVolDelete (vol, 0);
+      virStorageVolFree (vol);
+      return NULL;
+    }
+  virStorageVolFree (vol);
+
+  /* Record the volume as ours (one more define of the metadata). */
+  g_free (xml);
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  g_clear_object (&config);
+  config = xml ? gvir_config_domain_new_from_xml (xml, NULL) : NULL;
+  md = xml ? terra_domain_metadata_parse (xml) : NULL;
+  if (config != NULL && md != NULL)
+    {
+      virDomainPtr defined;
+      g_autofree char *new_xml = NULL;
+
+      for (guint i = 0; md->volumes != NULL && md->volumes[i] != NULL; i++)
+        g_ptr_array_add (volumes, g_strdup (md->volumes[i]));
+      g_ptr_array_add (volumes, g_strdup (vol_path));
+      g_ptr_array_add (volumes, NULL);
+      g_strfreev (md->volumes);
+      md->volumes = (char **)g_ptr_array_free (g_steal_pointer (&volumes), FALSE);
+      if (terra_domain_metadata_apply (config, md, NULL))
+        {
+          new_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+          defined = virDomainDefineXML (conn, new_xml);
+          if (defined != NULL)
+            virDomainFree (defined);
+        }
+    }
+  virResetLastError ();
+  return g_steal_pointer (&target);
 }

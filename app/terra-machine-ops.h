@@ -60,6 +60,9 @@ char      *terra_machine_clone_sync            (TerraMachine  *self,
  * @reset_on_shutdown: make every run disposable (`<transient/>` disks)
  * @cdrom: (nullable): a disc image to insert in the CD/DVD drive, "" to eject,
  *   %NULL to keep (applied live too when the guest runs)
+ * @network: a NAT network card (QEMU user networking: reaches the outside,
+ *   needs no root) or none (isolated); at the next start
+ * @sound: an ICH9 sound card or none; at the next start
  */
 typedef enum {
   TERRA_KEEP = 0, /* zero-initialised updates change nothing */
@@ -77,12 +80,39 @@ typedef struct {
   TerraTristate  autostart;
   TerraTristate  reset_on_shutdown;
   const char    *cdrom;
+  TerraTristate  network;
+  TerraTristate  sound;
 } TerraMachineUpdate;
 
 gboolean   terra_machine_update_sync           (TerraMachine             *self,
                                                 const TerraMachineUpdate *update,
                                                 gboolean                 *applies_at_next_start,
                                                 GError                  **error);
+
+/**
+ * TerraMachineDisk:
+ * @target: the guest's name for it ("vda", "sda")
+ * @path: (nullable): the image file, %NULL for an empty CD/DVD drive
+ * @cdrom: a CD/DVD drive
+ * @owned: Terrarium created it (deleting the machine deletes it)
+ * @virtual_gib: its size as the guest sees it (GiB)
+ * @allocation_gib: what it uses on the host now (GiB)
+ */
+typedef struct {
+  char     *target;
+  char     *path;
+  gboolean  cdrom;
+  gboolean  owned;
+  double    virtual_gib;
+  double    allocation_gib;
+} TerraMachineDisk;
+
+void       terra_machine_disk_free             (TerraMachineDisk *disk);
+GPtrArray *terra_machine_list_disks_sync       (TerraMachine  *self,
+                                                GError       **error);
+char      *terra_machine_add_disk_sync         (TerraMachine  *self,
+                                                guint64        gib,
+                                                GError       **error);
 
 /* Runs @func (one of the *_sync calls above, wrapped) in a worker thread. The
  * result is a pointer: non-%NULL on success. */

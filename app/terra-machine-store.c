@@ -274,6 +274,9 @@ add_cb (GObject      *object,
   if (find_uuid (self, terra_machine_get_uuid (machine), &pos))
     return; /* a reload got there first */
   insert_sorted (self, machine);
+  /* Events for this domain that came while it was read in the worker found no
+   * machine to update (e.g. "started" right after "defined"): read it again. */
+  terra_machine_refresh_async (machine, NULL, NULL, NULL);
 }
 
 static void

@@ -40,6 +40,8 @@ typedef struct {
   gboolean           uefi;
   gboolean           autostart;          /* starts with the libvirt session */
   gboolean           reset_on_shutdown;  /* every run is disposable */
+  gboolean           network;            /* has a network card */
+  gboolean           sound;              /* has a sound card */
 } MachineInfo;
 
 struct _TerraMachine
@@ -48,6 +50,7 @@ struct _TerraMachine
   TerraConnection *connection;
   virDomainPtr     domain;
   MachineInfo      info;
+  guint            serial;  /* bumped by each refresh and event: older refreshes are stale */
 };
 
 enum {
@@ -217,6 +220,15 @@ fetch_info (virDomainPtr   domain,
 
   info = g_new0 (MachineInfo, 1);
   info->description = g_strdup (gvir_config_domain_get_description (config));
+  {
+    GList *devices = gvir_config_domain_get_devices (config);
+    for (GList *l = devices; l != NULL; l = l->next)
+      {
+        info->network |= GVIR_CONFIG_IS_DOMAIN_INTERFACE (l->data);
+        info->sound |= GVIR_CONFIG_IS_DOMAIN_SOUND (l->data);
+      }
+    g_list_free_full (devices, g_object_unref);
+  }
   info->disposable = state != VIR_DOMAIN_SHUTOFF && terra_domain_xml_has_transient_disk (xml);
   info->uefi = terra_domain_xml_uses_uefi (xml);
   info->saved = state == VIR_DOMAIN_SHUTOFF && virDomainHasManagedSaveImage (domain, 0) == 1;
@@ -298,6 +310,8 @@ apply_info (TerraMachine      *self,
   self->info.uefi = info->uefi;
   SET_NUM (autostart, PROP_AUTOSTART);
   SET_NUM (reset_on_shutdown, PROP_RESET_ON_SHUTDOWN);
+  self->info.network = info->network;
+  self->info.sound = info->sound;
   _terra_machine_set_state (self, info->state);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -601,13 +615,17 @@ refresh_cb (GObject      *object,
   g_autoptr(GTask) outer = user_data;
   GError *error = NULL;
   MachineInfo *info = g_task_propagate_pointer (G_TASK (result), &error);
+  TerraMachine *self = TERRA_MACHINE (object);
 
   if (info == NULL)
     {
       g_task_return_error (outer, error);
       return;
     }
-  apply_info (TERRA_MACHINE (object), info);
+  /* Refreshes run in parallel workers and can finish out of order: only the
+   * newest one (no event since it started) may write the properties. */
+  if (GPOINTER_TO_UINT (g_task_get_task_data (G_TASK (result))) == self->serial)
+    apply_info (self, info);
   machine_info_free (info);
   g_task_return_boolean (outer, TRUE);
 }
@@ -636,6 +654,7 @@ terra_machine_refresh_async (TerraMachine        *self,
   outer = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (outer, terra_machine_refresh_async);
   inner = g_task_new (self, cancellable, refresh_cb, g_steal_pointer (&outer));
+  g_task_set_task_data (inner, GUINT_TO_POINTER (++self->serial), NULL);
   g_task_run_in_thread (inner, refresh_worker);
 }
 
@@ -1157,4 +1176,20 @@ terra_machine_get_reset_on_shutdown (TerraMachine *self)
 {
   g_return_val_if_fail (TERRA_IS_MACHINE (self), FALSE);
   return self->info.reset_on_shutdown;
+}
+
+/** terra_machine_get_has_network: Returns: whether it has a network card */
+gboolean
+terra_machine_get_has_network (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), FALSE);
+  return self->info.network;
+}
+
+/** terra_machine_get_has_sound: Returns: whether it has a sound card */
+gboolean
+terra_machine_get_has_sound (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), FALSE);
+  return self->info.sound;
 }

@@ -37,6 +37,12 @@ struct _TerraMachineProperties
   GtkWidget            *firmware_row;
   GtkWidget            *autostart_switch;
   GtkWidget            *reset_switch;
+  GtkWidget            *network_switch;
+  GtkWidget            *sound_switch;
+  GtkWidget            *disks_group;
+  GPtrArray            *disk_rows;
+  GtkWidget            *add_disk_spin;
+  GtkFileChooserNative *chooser;
   gboolean              syncing;       /* setting switches from the model */
   GtkWidget            *memory_spin;
   GtkWidget            *vcpus_spin;
@@ -93,6 +99,8 @@ update_general (TerraMachineProperties *self)
   self->syncing = TRUE;
   gtk_switch_set_active (GTK_SWITCH (self->autostart_switch), terra_machine_get_autostart (m));
   gtk_switch_set_active (GTK_SWITCH (self->reset_switch), terra_machine_get_reset_on_shutdown (m));
+  gtk_switch_set_active (GTK_SWITCH (self->network_switch), terra_machine_get_has_network (m));
+  gtk_switch_set_active (GTK_SWITCH (self->sound_switch), terra_machine_get_has_sound (m));
   self->syncing = FALSE;
 }
 
@@ -113,12 +121,16 @@ typedef struct {
   TerraMachineUpdate update;
   char              *name;
   char              *description;
+  char              *cdrom;
 } UpdateData;
+
+static void refresh_disks (TerraMachineProperties *self);
 
 static void
 update_data_free (UpdateData *d)
 {
   g_free (d->name);
+  g_free (d->cdrom);
   g_free (d->description);
   g_free (d);
 }
@@ -142,6 +154,7 @@ on_updated (GObject      *source,
       return;
     }
   terra_machine_refresh_async (self->machine, NULL, NULL, NULL);
+  refresh_disks (self);
   gtk_widget_set_visible (self->next_start_label, GPOINTER_TO_INT (r) == 2);
   toast (self, GPOINTER_TO_INT (r) == 2 ? _("Saved; memory and vCPUs apply at the next start") : _("Saved"));
 }
@@ -152,6 +165,7 @@ apply_update (TerraMachineProperties *self,
 {
   d->update.name = d->name;
   d->update.description = d->description;
+  d->update.cdrom = d->cdrom;
   terra_machine_op_async (self->machine, update_op, d, (GDestroyNotify)update_data_free, NULL,
                           self->cancellable, on_updated, g_object_ref (self));
 }
@@ -187,6 +201,10 @@ on_switch_toggled (TerraMachineProperties *self,
   d = g_new0 (UpdateData, 1);
   if (GTK_WIDGET (sw) == self->autostart_switch)
     d->update.autostart = value;
+  else if (GTK_WIDGET (sw) == self->network_switch)
+    d->update.network = value;
+  else if (GTK_WIDGET (sw) == self->sound_switch)
+    d->update.sound = value;
   else
     d->update.reset_on_shutdown = value;
   apply_update (self, d);
@@ -490,6 +508,162 @@ on_try_safely (TerraMachineProperties *self)
   run_snap (self, "create", name);
 }
 
+/* --- storage ------------------------------------------------------------------ */
+
+static gpointer
+list_disks_op (TerraMachine  *machine,
+               gpointer       data,
+               GError       **error)
+{
+  return terra_machine_list_disks_sync (machine, error);
+}
+
+static void
+on_cdrom_chosen (GtkNativeDialog        *dialog,
+                 int                     response,
+                 TerraMachineProperties *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      UpdateData *d = g_new0 (UpdateData, 1);
+      d->cdrom = file ? g_file_get_path (file) : NULL;
+      if (d->cdrom == NULL)
+        {
+          update_data_free (d);
+          toast (self, _("Only local files can go in the CD/DVD drive."));
+        }
+      else
+        apply_update (self, d);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+on_change_cdrom (TerraMachineProperties *self)
+{
+  GtkFileFilter *filter;
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Choose a Disc Image"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Insert"), _("_Cancel"));
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Disc images (ISO)"));
+  gtk_file_filter_add_mime_type (filter, "application/x-cd-image");
+  gtk_file_filter_add_suffix (filter, "iso");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_object_unref (filter);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_cdrom_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_eject (TerraMachineProperties *self)
+{
+  UpdateData *d = g_new0 (UpdateData, 1);
+
+  d->cdrom = g_strdup ("");
+  apply_update (self, d);
+}
+
+static void
+on_disks (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(TerraMachineProperties) self = user_data;
+  g_autoptr(GPtrArray) disks = terra_machine_op_finish (TERRA_MACHINE (source), result, NULL);
+
+  for (guint i = 0; i < self->disk_rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->disks_group), g_ptr_array_index (self->disk_rows, i));
+  g_ptr_array_set_size (self->disk_rows, 0);
+  if (disks == NULL)
+    return;
+  for (guint i = 0; i < disks->len; i++)
+    {
+      TerraMachineDisk *d = g_ptr_array_index (disks, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = NULL;
+      g_autofree char *sub = NULL;
+
+      if (d->cdrom)
+        {
+          g_autofree char *base = d->path ? g_path_get_basename (d->path) : NULL;
+          GtkWidget *b;
+
+          title = g_strdup_printf (_("CD/DVD drive (%s)"), d->target ? d->target : "?");
+          sub = base ? g_strdup (base) : g_strdup (_("Empty"));
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("media-optical-symbolic"));
+          b = gtk_button_new_with_mnemonic (_("C_hange…"));
+          gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
+          g_signal_connect_swapped (b, "clicked", G_CALLBACK (on_change_cdrom), self);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), b);
+          if (d->path != NULL)
+            {
+              b = gtk_button_new_with_mnemonic (_("_Eject"));
+              gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
+              g_signal_connect_swapped (b, "clicked", G_CALLBACK (on_eject), self);
+              adw_action_row_add_suffix (ADW_ACTION_ROW (row), b);
+            }
+        }
+      else
+        {
+          title = g_strdup_printf (_("Disk %s: %.1f GiB"), d->target ? d->target : "?", d->virtual_gib);
+          sub = g_strdup_printf (_("%.2f GiB used on the host · %s%s"), d->allocation_gib, d->path ? d->path : "",
+                                 d->owned ? "" : _(" · not made by Terrarium, kept when the machine is deleted"));
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("drive-harddisk-symbolic"));
+        }
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->disks_group), row);
+      g_ptr_array_add (self->disk_rows, row);
+    }
+}
+
+static void
+refresh_disks (TerraMachineProperties *self)
+{
+  terra_machine_op_async (self->machine, list_disks_op, NULL, NULL, (GDestroyNotify)g_ptr_array_unref,
+                          self->cancellable, on_disks, g_object_ref (self));
+}
+
+static gpointer
+add_disk_op (TerraMachine  *machine,
+             gpointer       data,
+             GError       **error)
+{
+  return terra_machine_add_disk_sync (machine, *(guint64 *)data, error);
+}
+
+static void
+on_disk_added (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(TerraMachineProperties) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = terra_machine_op_finish (TERRA_MACHINE (source), result, &error);
+
+  if (target == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast_error (self, error);
+      return;
+    }
+  toast (self, _("Disk added; the guest sees it as a new, empty disk to partition"));
+  refresh_disks (self);
+}
+
+static void
+on_add_disk (TerraMachineProperties *self)
+{
+  guint64 gib = (guint64)gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->add_disk_spin));
+
+  terra_machine_op_async (self->machine, add_disk_op, g_memdup2 (&gib, sizeof gib), g_free, g_free,
+                          self->cancellable, on_disk_added, g_object_ref (self));
+}
+
 /* --- construction ------------------------------------------------------------- */
 
 static GtkWidget *
@@ -564,6 +738,24 @@ build (TerraMachineProperties *self)
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->reset_switch);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->reset_switch);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Network (NAT)"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Reaches the internet through the host; off isolates it. At the next start."));
+  self->network_switch = gtk_switch_new ();
+  gtk_widget_set_valign (self->network_switch, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->network_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->network_switch);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Sound"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("An Intel HDA (ICH9) sound card. At the next start."));
+  self->sound_switch = gtk_switch_new ();
+  gtk_widget_set_valign (self->sound_switch, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->sound_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->sound_switch);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  g_signal_connect_swapped (self->network_switch, "notify::active", G_CALLBACK (on_switch_toggled), self);
+  g_signal_connect_swapped (self->sound_switch, "notify::active", G_CALLBACK (on_switch_toggled), self);
   g_signal_connect_swapped (self->autostart_switch, "notify::active", G_CALLBACK (on_switch_toggled), self);
   g_signal_connect_swapped (self->reset_switch, "notify::active", G_CALLBACK (on_switch_toggled), self);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
@@ -618,6 +810,28 @@ build (TerraMachineProperties *self)
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
 
+  /* Storage */
+  page = adw_preferences_page_new ();
+  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Storage"));
+  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "drive-harddisk-symbolic");
+  self->disks_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->disks_group), _("Drives"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->disks_group),
+                                         _("Disks are thin qcow2 images: they use on the host what the guest wrote. "
+                                           "Grow the first disk on the Resources page."));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (self->disks_group));
+  group = adw_preferences_group_new ();
+  row = spin_row (_("Add a Disk (GiB)"), _("A new empty disk in Terrarium’s storage pool"), 1, 64 * 1024, 1,
+                  &self->add_disk_spin);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->add_disk_spin), 10);
+  button = gtk_button_new_with_mnemonic (_("_Add"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (on_add_disk), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
+
   /* Snapshots */
   page = adw_preferences_page_new ();
   adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Snapshots"));
@@ -668,6 +882,10 @@ terra_machine_properties_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->budget, terra_budget_snapshot_free);
   g_clear_pointer (&self->snapshot_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->disk_rows, g_ptr_array_unref);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
   G_OBJECT_CLASS (terra_machine_properties_parent_class)->finalize (object);
 }
 
@@ -685,6 +903,7 @@ terra_machine_properties_init (TerraMachineProperties *self)
 {
   self->cancellable = g_cancellable_new ();
   self->snapshot_rows = g_ptr_array_new ();
+  self->disk_rows = g_ptr_array_new ();
 }
 
 /**
@@ -724,5 +943,6 @@ terra_machine_properties_new (GtkWindow     *parent,
   terra_machine_op_async (machine, disk_size_op, NULL, NULL, g_free, self->cancellable, on_disk_size,
                           g_object_ref (self));
   refresh_snapshots (self);
+  refresh_disks (self);
   return GTK_WIDGET (self);
 }

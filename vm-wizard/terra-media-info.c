@@ -211,7 +211,18 @@ terra_media_info_detect_sync (const char    *path,
     return NULL;
 
   display = g_filename_display_name (path);
-  media = osinfo_media_create_from_location (path, cancellable, &local_error);
+  {
+    /* osinfo_media_create_from_location() runs a main loop on the thread-default
+     * context until its async read is done. In a worker thread that is the
+     * global default context, which the GUI's main thread owns: the two threads
+     * then race for it and detection can hang. A private context for this
+     * thread keeps libosinfo's loop to itself. */
+    g_autoptr(GMainContext) context = g_main_context_new ();
+
+    g_main_context_push_thread_default (context);
+    media = osinfo_media_create_from_location (path, cancellable, &local_error);
+    g_main_context_pop_thread_default (context);
+  }
   if (media == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -72,6 +72,11 @@ wait_for_screen() {
   done
 }
 
+# json_get A.B.C: a field of the JSON document on stdin.
+json_get() { python3 -c 'import json,sys; d=json.load(sys.stdin)
+for k in sys.argv[1].split("."): d=d[k]
+print(d)' "$1"; }
+
 # machine_state NAME: the state `terrarium-ctl list --json` reports, or "absent".
 machine_state() {
   ctl list --json | python3 -c '
@@ -180,4 +185,17 @@ wait_for_window_text() {
     fi
     sleep 0.1
   done
+}
+
+# shows_after SECONDS TEXT [MODE]: one screenshot taken SECONDS after the call
+# shows TEXT (the OCR may take longer; only the screenshot's time counts).
+shows_after() {
+  local png="$work/gui-after-$$.png" ocr
+  sleep "$1"
+  shot "$png" || return 1
+  ocr=$(bash "$fixtures/ocr-screen.sh" "$png" "${3:-both}" 2>/dev/null || true)
+  cp "$png" "$work/gui-last.png"
+  if grep -qiF -- "$2" <<<"$ocr"; then return 0; fi
+  echo "# '$2' not in the screenshot taken after $1 s; OCR:"; sed 's/^/#   /' <<<"$ocr"
+  return 1
 }

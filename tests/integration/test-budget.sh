@@ -12,9 +12,6 @@ terra_session_cleanup >/dev/null 2>&1 || true
 iso=$(test_iso)
 trap 'for m in huge big1 big2 toobig; do ctl delete "$m" >/dev/null 2>&1 || true; done' EXIT
 
-json_get() { python3 -c 'import json,sys; d=json.load(sys.stdin)
-for k in sys.argv[1].split("."): d=d[k]
-print(d)' "$1"; }
 
 host=$(ctl host --json)
 total=$(json_get memory_total_mib <<<"$host")

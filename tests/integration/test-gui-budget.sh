@@ -15,9 +15,6 @@ iso=$(test_iso)
 trap 'gui_cleanup; for m in runner waiting; do ctl delete "$m" >/dev/null 2>&1 || true; done' EXIT
 start_xvfb
 
-json_get() { python3 -c 'import json,sys; d=json.load(sys.stdin)
-for k in sys.argv[1].split("."): d=d[k]
-print(d)' "$1"; }
 
 host=$(ctl host --json)
 total=$(json_get memory_total_mib <<<"$host")

@@ -53,8 +53,8 @@ start_gui
 check "the window is back" wait_for_window_text "a-keep" 30 ui
 open_menu 216
 xdotool mousemove 805 $((216 + 301)) click 1
-check "the properties window opens" wait_for_window_text "Firmware" 10 ui
-xdotool mousemove 447 27 click 1
+check "the properties window opens" wait_for_window_text "Reset on Shutdown" 10 ui
+xdotool mousemove 510 27 click 1
 check "its Snapshots page" wait_for_window_text "Try Safely" 10 ui
 xdotool mousemove 183 215 click 1
 check "the snapshot shows in the list" wait_for_window_text "Before trying" 20 ui

@@ -126,9 +126,24 @@ check "start it" quiet ctl start base
 check "eject while it runs" quiet ctl set base --cdrom none
 check "the running guest's drive is empty" test "$(cdrom_source)" = empty
 check "force it off" quiet ctl force-off base
+# Storage and devices.
+check "add a 2 GiB disk" test "$(ctl disk add base 2)" = vdb
+disk_summary() { ctl disk list base --json | python3 -c 'import json,sys
+print(" ".join(sorted("%s:%s:%d:%s" % (d["target"], d["device"], round(d["virtual_gib"]), d["owned"]) for d in json.load(sys.stdin))))'; }
+check "disk list shows both disks and the drive" test "$(disk_summary)" = "sda:cdrom:0:False vda:disk:4:True vdb:disk:2:True"
+check "the new disk's image is in the pool" test -f "$images/base-vdb.qcow2"
+check "network off (isolated)" quiet ctl set base --network off
+check "it has no network card" test "$(json_field base network)" = False
+check "network on (NAT)" quiet ctl set base --network on
+check "sound on" quiet ctl set base --sound on
+check "it has network and sound" test "$(json_field base network) $(json_field base sound)" = "True True"
+check "put the installer disc back (it was ejected above)" quiet ctl set base --cdrom "$iso"
+check "and still boots" quiet ctl start base
+check "to its screen" wait_for_screen base "TERRARIUM GUEST READY" 90
+check "force it off" quiet ctl force-off base
 check "rename it" quiet ctl set base --name renamed
 check "it is listed under the new name" test "$(json_field renamed memory_mib)" = 384
 check "delete it" quiet ctl delete renamed
 check "nothing left: no domain" test -z "$(virsh_user list --all --name | tr -d '[:space:]')"
-check "nothing left: no image" test -z "$(ls "$images")"
+check "nothing left: no image (the added disk went too)" test -z "$(ls "$images")"
 finish
