@@ -914,14 +914,7 @@ cmd_set (Ctl   *ctl,
   if (!parse_options (entries, _("NAME"), _("Change a virtual machine’s settings"), &argc, &argv, 1, &code))
     return code;
   if (memory == 0 || vcpus == 0 || disk == 0 || memory < -1 || vcpus < -1 || disk < -1)
-    {
-      g_autoptr(GError) bad = g_error_new (TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
-                                           _("Memory, vCPUs and disk size must be positive."));
-      return fail (bad);
-    }
-  machine = find_machine (ctl, argv[1], &error);
-  if (machine == NULL)
-    return fail (error);
+    return usage_error (_("Memory, vCPUs and disk size must be positive."));
   if ((autostart != NULL && !g_str_equal (autostart, "on") && !g_str_equal (autostart, "off")) ||
       (reset != NULL && !g_str_equal (reset, "on") && !g_str_equal (reset, "off")))
     return usage_error (_("--autostart and --reset-on-shutdown take “on” or “off”."));
@@ -944,6 +937,9 @@ cmd_set (Ctl   *ctl,
           update.cdrom = cdrom;
         }
     }
+  machine = find_machine (ctl, argv[1], &error);
+  if (machine == NULL)
+    return fail (error);
   update.name = name;
   update.description = description;
   update.memory_mib = memory > 0 ? (guint64)memory : 0;
@@ -1038,11 +1034,11 @@ cmd_snapshot (Ctl   *ctl,
   if (argc < 3)
     return usage_error (_("Wrong number of arguments."));
   verb = argv[1];
-  if (g_str_equal (verb, "list") ? argc != 3 : argc != 4)
-    return usage_error (_("Wrong number of arguments."));
   if (!g_str_equal (verb, "list") && !g_str_equal (verb, "create") && !g_str_equal (verb, "revert") &&
       !g_str_equal (verb, "delete"))
     return usage_error (_("The snapshot command is list, create, revert or delete."));
+  if (g_str_equal (verb, "list") ? argc != 3 : argc != 4)
+    return usage_error (_("Wrong number of arguments."));
 
   machine = find_machine (ctl, argv[2], &error);
   if (machine == NULL)
