@@ -634,6 +634,30 @@ terra_machine_update_sync (TerraMachine             *self,
         }
     }
 
+  if (update->video != NULL && !g_str_equal (update->video, "qxl") && !g_str_equal (update->video, "virtio"))
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                   _("The video card is “qxl” or “virtio”, not “%s”."), update->video);
+      return FALSE;
+    }
+  if (update->video != NULL)
+    {
+      GList *devices = gvir_config_domain_get_devices (config);
+      GList *kept = NULL;
+      GVirConfigDomainVideo *video = gvir_config_domain_video_new ();
+
+      for (GList *l = devices; l != NULL; l = l->next)
+        if (!GVIR_CONFIG_IS_DOMAIN_VIDEO (l->data))
+          kept = g_list_append (kept, g_object_ref (l->data));
+      gvir_config_domain_video_set_model (video, g_str_equal (update->video, "virtio")
+                                                 ? GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VIRTIO
+                                                 : GVIR_CONFIG_DOMAIN_VIDEO_MODEL_QXL);
+      kept = g_list_append (kept, video);
+      gvir_config_domain_set_devices (config, kept);
+      g_list_free_full (kept, g_object_unref);
+      g_list_free_full (devices, g_object_unref);
+    }
+
   if (update->network != TERRA_KEEP || update->sound != TERRA_KEEP)
     {
       GList *devices = gvir_config_domain_get_devices (config);
@@ -670,7 +694,7 @@ terra_machine_update_sync (TerraMachine             *self,
 
   config_change = update->memory_mib != 0 || update->vcpus != 0 || update->description != NULL ||
                   update->reset_on_shutdown != TERRA_KEEP || update->cdrom != NULL ||
-                  update->network != TERRA_KEEP || update->sound != TERRA_KEEP;
+                  update->network != TERRA_KEEP || update->sound != TERRA_KEEP || update->video != NULL;
   if (update->memory_mib != 0)
     {
       gvir_config_domain_set_memory (config, update->memory_mib * 1024);       /* KiB */
@@ -693,7 +717,7 @@ terra_machine_update_sync (TerraMachine             *self,
         }
       virDomainFree (defined);
       if (running && (update->memory_mib != 0 || update->vcpus != 0 || update->network != TERRA_KEEP ||
-                      update->sound != TERRA_KEEP) && applies_at_next_start != NULL)
+                      update->sound != TERRA_KEEP || update->video != NULL) && applies_at_next_start != NULL)
         *applies_at_next_start = TRUE;
       if (running && update->description != NULL)
         {

@@ -63,6 +63,8 @@ char      *terra_machine_clone_sync            (TerraMachine  *self,
  * @network: a NAT network card (QEMU user networking: reaches the outside,
  *   needs no root) or none (isolated); at the next start
  * @sound: an ICH9 sound card or none; at the next start
+ * @video: (nullable): "qxl" (the SPICE default, 2D, best for old guests) or
+ *   "virtio" (virtio-gpu: needs the guest driver, any resolution); at the next start
  */
 typedef enum {
   TERRA_KEEP = 0, /* zero-initialised updates change nothing */
@@ -82,6 +84,7 @@ typedef struct {
   const char    *cdrom;
   TerraTristate  network;
   TerraTristate  sound;
+  const char    *video;
 } TerraMachineUpdate;
 
 gboolean   terra_machine_update_sync           (TerraMachine             *self,

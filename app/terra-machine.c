@@ -42,6 +42,7 @@ typedef struct {
   gboolean           reset_on_shutdown;  /* every run is disposable */
   gboolean           network;            /* has a network card */
   gboolean           sound;              /* has a sound card */
+  char              *video;              /* "qxl", "virtio"… */
 } MachineInfo;
 
 struct _TerraMachine
@@ -87,6 +88,7 @@ machine_info_clear (MachineInfo *info)
   g_clear_pointer (&info->os_name, g_free);
   g_clear_pointer (&info->media_path, g_free);
   g_clear_pointer (&info->description, g_free);
+  g_clear_pointer (&info->video, g_free);
 }
 
 static void
@@ -226,6 +228,12 @@ fetch_info (virDomainPtr   domain,
       {
         info->network |= GVIR_CONFIG_IS_DOMAIN_INTERFACE (l->data);
         info->sound |= GVIR_CONFIG_IS_DOMAIN_SOUND (l->data);
+        if (GVIR_CONFIG_IS_DOMAIN_VIDEO (l->data) && info->video == NULL)
+          {
+            GVirConfigDomainVideoModel model = gvir_config_domain_video_get_model (l->data);
+            info->video = g_strdup (model == GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VIRTIO ? "virtio"
+                                    : model == GVIR_CONFIG_DOMAIN_VIDEO_MODEL_QXL ? "qxl" : "other");
+          }
       }
     g_list_free_full (devices, g_object_unref);
   }
@@ -312,6 +320,8 @@ apply_info (TerraMachine      *self,
   SET_NUM (reset_on_shutdown, PROP_RESET_ON_SHUTDOWN);
   self->info.network = info->network;
   self->info.sound = info->sound;
+  g_free (self->info.video);
+  self->info.video = g_strdup (info->video);
   _terra_machine_set_state (self, info->state);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -1192,4 +1202,12 @@ terra_machine_get_has_sound (TerraMachine *self)
 {
   g_return_val_if_fail (TERRA_IS_MACHINE (self), FALSE);
   return self->info.sound;
+}
+
+/** terra_machine_get_video: Returns: (nullable): the video card model: "qxl", "virtio" or "other" */
+const char *
+terra_machine_get_video (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
+  return self->info.video;
 }

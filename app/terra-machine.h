@@ -67,6 +67,7 @@ gboolean           terra_machine_get_uefi          (TerraMachine        *self);
 gboolean           terra_machine_get_autostart     (TerraMachine        *self);
 gboolean           terra_machine_get_has_network   (TerraMachine        *self);
 gboolean           terra_machine_get_has_sound     (TerraMachine        *self);
+const char        *terra_machine_get_video         (TerraMachine        *self);
 gboolean           terra_machine_get_reset_on_shutdown (TerraMachine    *self);
 virDomainPtr       terra_machine_get_domain        (TerraMachine        *self);
 void               _terra_machine_set_state        (TerraMachine        *self,

@@ -39,6 +39,7 @@ struct _TerraMachineProperties
   GtkWidget            *reset_switch;
   GtkWidget            *network_switch;
   GtkWidget            *sound_switch;
+  GtkWidget            *video_row;
   GtkWidget            *disks_group;
   GPtrArray            *disk_rows;
   GtkWidget            *add_disk_spin;
@@ -101,6 +102,8 @@ update_general (TerraMachineProperties *self)
   gtk_switch_set_active (GTK_SWITCH (self->reset_switch), terra_machine_get_reset_on_shutdown (m));
   gtk_switch_set_active (GTK_SWITCH (self->network_switch), terra_machine_get_has_network (m));
   gtk_switch_set_active (GTK_SWITCH (self->sound_switch), terra_machine_get_has_sound (m));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->video_row),
+                              g_strcmp0 (terra_machine_get_video (m), "virtio") == 0 ? 1 : 0);
   self->syncing = FALSE;
 }
 
@@ -207,6 +210,18 @@ on_switch_toggled (TerraMachineProperties *self,
     d->update.sound = value;
   else
     d->update.reset_on_shutdown = value;
+  apply_update (self, d);
+}
+
+static void
+on_video_selected (TerraMachineProperties *self)
+{
+  UpdateData *d;
+
+  if (self->syncing)
+    return;
+  d = g_new0 (UpdateData, 1);
+  d->update.video = adw_combo_row_get_selected (ADW_COMBO_ROW (self->video_row)) == 1 ? "virtio" : "qxl";
   apply_update (self, d);
 }
 
@@ -754,6 +769,15 @@ build (TerraMachineProperties *self)
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->sound_switch);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->sound_switch);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  {
+    const char *models[] = { _("QXL (works with every guest)"), _("virtio-gpu (needs the guest’s driver)"), NULL };
+    self->video_row = adw_combo_row_new ();
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->video_row), _("Video Card"));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->video_row), _("At the next start"));
+    adw_combo_row_set_model (ADW_COMBO_ROW (self->video_row), G_LIST_MODEL (gtk_string_list_new (models)));
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->video_row);
+    g_signal_connect_swapped (self->video_row, "notify::selected", G_CALLBACK (on_video_selected), self);
+  }
   g_signal_connect_swapped (self->network_switch, "notify::active", G_CALLBACK (on_switch_toggled), self);
   g_signal_connect_swapped (self->sound_switch, "notify::active", G_CALLBACK (on_switch_toggled), self);
   g_signal_connect_swapped (self->autostart_switch, "notify::active", G_CALLBACK (on_switch_toggled), self);

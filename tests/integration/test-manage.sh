@@ -137,6 +137,11 @@ check "it has no network card" test "$(json_field base network)" = False
 check "network on (NAT)" quiet ctl set base --network on
 check "sound on" quiet ctl set base --sound on
 check "it has network and sound" test "$(json_field base network) $(json_field base sound)" = "True True"
+check "video card virtio-gpu" quiet ctl set base --video virtio
+check "it has it" test "$(json_field base video)" = virtio
+check "a video card that does not exist is refused" fails_saying "qxl" ctl set base --video voodoo
+check "back to QXL" quiet ctl set base --video qxl
+check "it has QXL" test "$(json_field base video)" = qxl
 check "put the installer disc back (it was ejected above)" quiet ctl set base --cdrom "$iso"
 check "and still boots" quiet ctl start base
 check "to its screen" wait_for_screen base "TERRARIUM GUEST READY" 90
