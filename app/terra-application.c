@@ -39,6 +39,7 @@ G_DEFINE_FINAL_TYPE (TerraApplication, terra_application, ADW_TYPE_APPLICATION)
 static const char app_css[] =
   ".terra-banner { background-color: alpha(@warning_bg_color, 0.6); padding: 6px 12px; }\n"
   ".terra-display { background-color: black; }\n"
+  ".terra-thumbnail { background-color: black; border-radius: 4px; }\n"
   ".terra-badge { background-color: alpha(@accent_bg_color, 0.15); color: @accent_color; border-radius: 9999px;"
   " padding: 2px 10px; font-size: smaller; font-weight: bold; }\n";
 

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 #include <libvirt/virterror.h>
 
 #include "terra-domain-builder.h"
@@ -1114,4 +1115,62 @@ terra_machine_add_disk_sync (TerraMachine  *self,
     }
   virResetLastError ();
   return g_steal_pointer (&target);
+}
+
+static int
+collect_bytes (virStreamPtr  st,
+               const char   *data,
+               size_t        nbytes,
+               void         *opaque)
+{
+  g_byte_array_append (opaque, (const guint8 *)data, nbytes);
+  return (int)nbytes;
+}
+
+/**
+ * terra_machine_screenshot_sync:
+ * @self: a running #TerraMachine
+ * @mime_type: (out) (transfer full) (optional): the image's type, e.g. "image/x-portable-pixmap"
+ * @error: %TERRA_ERROR_WRONG_STATE when it is not running, %TERRA_ERROR_LIBVIRT
+ *
+ * The guest's screen through QEMU (virDomainScreenshot), for thumbnails:
+ * unlike a SPICE connection it does not take the display over from a viewer.
+ *
+ * Returns: (transfer full) (nullable): the image file's bytes
+ */
+GBytes *
+terra_machine_screenshot_sync (TerraMachine  *self,
+                               char         **mime_type,
+                               GError       **error)
+{
+  virDomainPtr dom = terra_machine_get_domain (self);
+  virStreamPtr st = NULL;
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  char *mime = NULL;
+  int state = VIR_DOMAIN_NOSTATE;
+
+  if (virDomainGetState (dom, &state, NULL, 0) < 0 || (state != VIR_DOMAIN_RUNNING && state != VIR_DOMAIN_PAUSED))
+    {
+      virResetLastError ();
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE, _("“%s” is not running."), terra_machine_get_name (self));
+      return NULL;
+    }
+  st = virStreamNew (virDomainGetConnect (dom), 0);
+  if (st == NULL || (mime = virDomainScreenshot (dom, st, 0, 0)) == NULL ||
+      virStreamRecvAll (st, collect_bytes, data) < 0 || virStreamFinish (st) < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not take a picture of the screen of “%s”."), terra_machine_get_name (self));
+      if (st != NULL)
+        {
+          virStreamAbort (st);
+          virStreamFree (st);
+        }
+      free (mime);
+      return NULL;
+    }
+  virStreamFree (st);
+  if (mime_type != NULL)
+    *mime_type = g_strdup (mime);
+  free (mime);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }

@@ -117,6 +117,10 @@ char      *terra_machine_add_disk_sync         (TerraMachine  *self,
                                                 guint64        gib,
                                                 GError       **error);
 
+GBytes    *terra_machine_screenshot_sync       (TerraMachine  *self,
+                                                char         **mime_type,
+                                                GError       **error);
+
 /* Runs @func (one of the *_sync calls above, wrapped) in a worker thread. The
  * result is a pointer: non-%NULL on success. */
 typedef gpointer (*TerraMachineOpFunc) (TerraMachine  *machine,

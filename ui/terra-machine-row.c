@@ -18,6 +18,7 @@ struct _TerraMachineRow
   GtkWidget    *open_button;
   GtkWidget    *state_icon;
   GtkWidget *badge;
+  GtkWidget *thumbnail;
 };
 
 G_DEFINE_FINAL_TYPE (TerraMachineRow, terra_machine_row, ADW_TYPE_ACTION_ROW)
@@ -48,6 +49,9 @@ update (TerraMachineRow *self)
 
   gtk_widget_set_visible (self->start_button, terra_machine_get_can_start (m));
   gtk_widget_set_visible (self->open_button, terra_machine_get_is_running (m));
+  if (!terra_machine_get_is_running (m) && terra_machine_get_state (m) != TERRA_MACHINE_STATE_PAUSED)
+    terra_machine_row_set_thumbnail (self, NULL);
+  gtk_widget_set_visible (self->state_icon, !gtk_widget_get_visible (self->thumbnail));
   gtk_image_set_from_icon_name (GTK_IMAGE (self->state_icon),
                                 terra_machine_get_is_running (m) ? "media-playback-start-symbolic"
                                                                  : "computer-symbolic");
@@ -158,6 +162,15 @@ terra_machine_row_init (TerraMachineRow *self)
   self->state_icon = gtk_image_new ();
   gtk_widget_add_css_class (self->state_icon, "dim-label");
   adw_action_row_add_prefix (ADW_ACTION_ROW (self), self->state_icon);
+  /* The guest's screen, small, while it runs (set by the window). */
+  self->thumbnail = gtk_picture_new ();
+  gtk_picture_set_can_shrink (GTK_PICTURE (self->thumbnail), TRUE);
+  gtk_picture_set_content_fit (GTK_PICTURE (self->thumbnail), GTK_CONTENT_FIT_CONTAIN);
+  gtk_widget_set_size_request (self->thumbnail, 96, 54);
+  gtk_widget_set_valign (self->thumbnail, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->thumbnail, "terra-thumbnail");
+  gtk_widget_set_visible (self->thumbnail, FALSE);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (self), self->thumbnail);
 
   self->badge = gtk_label_new (NULL);
   gtk_widget_add_css_class (self->badge, "terra-badge");
@@ -221,4 +234,19 @@ terra_machine_row_get_machine (TerraMachineRow *self)
 {
   g_return_val_if_fail (TERRA_IS_MACHINE_ROW (self), NULL);
   return self->machine;
+}
+
+/**
+ * terra_machine_row_set_thumbnail:
+ * @self: a #TerraMachineRow
+ * @paintable: (nullable): the guest's screen, or %NULL for the state icon
+ */
+void
+terra_machine_row_set_thumbnail (TerraMachineRow *self,
+                                 GdkPaintable    *paintable)
+{
+  g_return_if_fail (TERRA_IS_MACHINE_ROW (self));
+  gtk_picture_set_paintable (GTK_PICTURE (self->thumbnail), paintable);
+  gtk_widget_set_visible (self->thumbnail, paintable != NULL);
+  gtk_widget_set_visible (self->state_icon, paintable == NULL);
 }

@@ -20,4 +20,7 @@ G_DECLARE_FINAL_TYPE (TerraMachineRow, terra_machine_row, TERRA, MACHINE_ROW, Ad
 GtkWidget    *terra_machine_row_new         (TerraMachine    *machine);
 TerraMachine *terra_machine_row_get_machine (TerraMachineRow *self);
 
+void          terra_machine_row_set_thumbnail (TerraMachineRow *self,
+                                               GdkPaintable    *paintable);
+
 G_END_DECLS

@@ -45,6 +45,7 @@ struct _TerraWindow
   GHashTable           *pending_deletes;  /* uuid → TerraMachine, until the Undo toast goes */
   TerraBudgetSnapshot  *budget;          /* last snapshot, for the host bar */
   guint                 budget_timer;    /* 2 s refresh while the collection shows */
+  guint                 thumbnail_timer; /* 5 s refresh of the running guests' thumbnails */
   gboolean              budget_busy;
 
   /* The display page. */
@@ -242,6 +243,64 @@ budget_tick (gpointer data)
   if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
       g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack)), "collection") == 0)
     refresh_budget (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --- thumbnails ---------------------------------------------------------------- */
+
+static gpointer
+screenshot_op (TerraMachine  *machine,
+               gpointer       data,
+               GError       **error)
+{
+  return terra_machine_screenshot_sync (machine, NULL, error);
+}
+
+static void
+on_thumbnail (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TerraMachineRow) row = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = terra_machine_op_finish (TERRA_MACHINE (source), result, &error);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (bytes == NULL)
+    return; /* it stopped in between, or QEMU could not: keep the icon */
+  texture = gdk_texture_new_from_bytes (bytes, &error);
+  if (texture == NULL)
+    {
+      g_debug ("thumbnail: %s", error->message);
+      return;
+    }
+  if (terra_machine_get_is_running (TERRA_MACHINE (source)) ||
+      terra_machine_get_state (TERRA_MACHINE (source)) == TERRA_MACHINE_STATE_PAUSED)
+    terra_machine_row_set_thumbnail (row, GDK_PAINTABLE (texture));
+}
+
+static void
+refresh_thumbnails (TerraWindow *self)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->list), i)) != NULL; i++)
+    {
+      TerraMachine *m = terra_machine_row_get_machine (TERRA_MACHINE_ROW (row));
+      if (terra_machine_get_is_running (m))
+        terra_machine_op_async (m, screenshot_op, NULL, NULL, (GDestroyNotify)g_bytes_unref,
+                                self->cancellable, on_thumbnail, g_object_ref (row));
+    }
+}
+
+static gboolean
+thumbnail_tick (gpointer data)
+{
+  TerraWindow *self = data;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack)), "collection") == 0)
+    refresh_thumbnails (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1231,6 +1290,7 @@ terra_window_dispose (GObject *object)
   g_clear_pointer (&self->pending_open, g_free);
   g_clear_handle_id (&self->pending_new_source, g_source_remove);
   g_clear_handle_id (&self->budget_timer, g_source_remove);
+  g_clear_handle_id (&self->thumbnail_timer, g_source_remove);
   flush_pending_deletes (self);
   g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
   g_clear_object (&self->visible_machines);
@@ -1365,6 +1425,7 @@ terra_window_new (GtkApplication    *application,
   g_signal_connect_swapped (self->store, "items-changed", G_CALLBACK (on_store_changed), self);
   g_signal_connect_swapped (self->store, "notify::loaded", G_CALLBACK (on_store_changed), self);
   self->budget_timer = g_timeout_add_seconds (2, budget_tick, self);
+  self->thumbnail_timer = g_timeout_add_seconds (5, thumbnail_tick, self);
   gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), build_shortcuts_window ());
   on_connection_state (self);
   return self;

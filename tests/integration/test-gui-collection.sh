@@ -24,6 +24,23 @@ check "the collection lists the machine by name" wait_for_window_text "listed" 3
 check "with its state" wait_for_window_text "Running" 10 ui
 check "and says it is emulated" wait_for_window_text "Emulated" 10 ui
 
+# The running machine's row shows its screen (a thumbnail through
+# virDomainScreenshot, every 5 s): the prefix area of the first row turns
+# from the light theme's background to the guest's dark screen.
+thumbnail_shown() {
+  local png="$work/thumb-$$.png" mean
+  for _ in $(seq 1 20); do
+    shot "$png"
+    mean=$(convert "$png" -crop 90x50+140+191 -colorspace Gray -format '%[fx:mean]' info:)
+    if python3 -c "import sys; sys.exit(0 if $mean < 0.5 else 1)"; then
+      echo "# thumbnail area mean brightness $mean"; cp "$png" "$work/gui-thumbnail.png"; return 0
+    fi
+    sleep 1
+  done
+  echo "# thumbnail area mean brightness $mean (light: no thumbnail)"; return 1
+}
+check "the running machine's row shows its screen" thumbnail_shown
+
 # A state change made with virsh appears in the window (libvirt lifecycle event).
 virsh_user suspend listed >/dev/null
 check "virsh suspend shows as Paused within a second" shows_after 1 "Paused" ui
