@@ -979,6 +979,27 @@ win_start_shown (GtkWidget *w, const char *a, GVariant *p)
     start_machine (self, self->shown);
 }
 
+/* win.send-keys("1d,38,3b"): presses the PC scancodes (hex, E0 keys as
+ * 0x1xx) in order and releases them in reverse: a key combination the
+ * desktop would otherwise catch (Ctrl+Alt+F1…F12, Ctrl+Alt+Backspace…). */
+static void
+win_send_keys (GtkWidget *w, const char *a, GVariant *param)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  g_auto(GStrv) parts = g_strsplit (g_variant_get_string (param, NULL), ",", -1);
+  guint keys[8];
+  guint n = 0;
+
+  if (self->session == NULL)
+    return;
+  for (guint i = 0; parts[i] != NULL && n < G_N_ELEMENTS (keys); i++)
+    keys[n++] = (guint)g_ascii_strtoull (parts[i], NULL, 16);
+  for (guint i = 0; i < n; i++)
+    terra_display_session_key (self->session, keys[i], TRUE);
+  for (guint i = n; i > 0; i--)
+    terra_display_session_key (self->session, keys[i - 1], FALSE);
+}
+
 static void
 win_ctrl_alt_del (GtkWidget *w, const char *a, GVariant *p)
 {
@@ -1243,6 +1264,22 @@ build_display (TerraWindow *self)
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), self->display_title);
 
   g_menu_append (keys, _("Send Ctrl+Alt+_Del"), "win.ctrl-alt-del");
+  {
+    g_autoptr(GMenu) more = g_menu_new ();
+    /* Set 1 scancodes: Ctrl 1d, Alt 38, Backspace 0e, F1–F10 3b–44, F11 57, F12 58, Print E0 37. */
+    static const char *f_codes[] = { "3b", "3c", "3d", "3e", "3f", "40", "41", "42", "43", "44", "57", "58" };
+
+    g_menu_append (more, _("Ctrl+Alt+_Backspace"), "win.send-keys::1d,38,0e");
+    for (guint i = 0; i < G_N_ELEMENTS (f_codes); i++)
+      {
+        g_autofree char *label = g_strdup_printf (_("Ctrl+Alt+F%u"), i + 1);
+        g_autofree char *action = g_strdup_printf ("win.send-keys::1d,38,%s", f_codes[i]);
+        g_menu_append (more, label, action);
+      }
+    g_menu_append (more, _("_Print Screen"), "win.send-keys::137");
+    g_menu_append (more, _("_SysRq (Alt+Print Screen)"), "win.send-keys::38,137");
+    g_menu_append_submenu (keys, _("Send _Key"), G_MENU_MODEL (more));
+  }
   g_menu_append_section (menu, NULL, G_MENU_MODEL (keys));
   g_menu_append (menu, _("_Shut Down"), "win.shutdown-shown");
   g_menu_append (menu, _("_Force Off"), "win.force-off-shown");
@@ -1314,6 +1351,7 @@ terra_window_class_init (TerraWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.shutdown-shown", NULL, win_shutdown_shown);
   gtk_widget_class_install_action (widget_class, "win.force-off-shown", NULL, win_force_off_shown);
   gtk_widget_class_install_action (widget_class, "win.ctrl-alt-del", NULL, win_ctrl_alt_del);
+  gtk_widget_class_install_action (widget_class, "win.send-keys", "s", win_send_keys);
   gtk_widget_class_install_action (widget_class, "win.machine-start", "s", machine_start);
   gtk_widget_class_install_action (widget_class, "win.machine-open", "s", machine_open);
   gtk_widget_class_install_action (widget_class, "win.machine-shutdown", "s", machine_shutdown);
