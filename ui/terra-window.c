@@ -772,6 +772,27 @@ machine_save (GtkWidget *w, const char *a, GVariant *param)
   run_action (self, m, TERRA_MACHINE_ACTION_SAVE);
 }
 
+/* Shows the display once the disposable run is up (showing it before would
+ * start the machine normally, as the display page does for a machine that is off). */
+static void
+on_disposable_started (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(TerraWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TerraMachine *m = TERRA_MACHINE (source);
+
+  if (!terra_machine_run_action_finish (m, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        terra_window_show_error (self, error);
+      return;
+    }
+  _terra_machine_set_state (m, TERRA_MACHINE_STATE_RUNNING);
+  show_machine (self, m);
+}
+
 static void
 machine_start_disposable (GtkWidget *w, const char *a, GVariant *param)
 {
@@ -780,8 +801,8 @@ machine_start_disposable (GtkWidget *w, const char *a, GVariant *param)
 
   if (m == NULL)
     return;
-  run_action (self, m, TERRA_MACHINE_ACTION_START_DISPOSABLE);
-  show_machine (self, m);
+  terra_machine_run_action_async (m, TERRA_MACHINE_ACTION_START_DISPOSABLE, self->cancellable,
+                                  on_disposable_started, g_object_ref (self));
 }
 
 static void

@@ -60,7 +60,18 @@ xdotool mousemove 183 215 click 1
 check "the snapshot shows in the list" wait_for_window_text "Before trying" 20 ui
 cp "$work/gui-last.png" "$work/gui-snapshots.png"
 check "and libvirt has it" bash -c 'grep -q "Before trying" <<<"$1"' _ "$(ctl snapshot list a-keep)"
+xdotool key Escape
+sleep 1
+xdotool mousemove 611 27 click 1
+sleep 1
+
+# Run Disposable Copy from the row's menu: the display shows the run.
+open_menu 216
+xdotool mousemove 790 $((216 + 51)) click 1
+check "a disposable run starts and its screen shows" wait_for_window_text "TERRARIUM GUEST READY" 90 guest
+check "it is a disposable run" test "$(ctl list --json | python3 -c 'import json,sys; print([m["disposable"] for m in json.load(sys.stdin) if m["name"]=="a-keep"][0])')" = True
 stop_gui
+check "force the disposable run off" quiet ctl force-off a-keep
 
 # The "Closing the Window" preference set to "save": closing the window with
 # a running guest on screen saves its state.
