@@ -288,25 +288,6 @@ iso8601_now (void)
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-/* A free "<base>.qcow2", "<base>-2.qcow2"… name in @pool. */
-static char *
-free_volume_name (virStoragePoolPtr  pool,
-                  const char        *base)
-{
-  for (guint n = 1; ; n++)
-    {
-      g_autofree char *name = n == 1 ? g_strdup_printf ("%s.qcow2", base) : g_strdup_printf ("%s-%u.qcow2", base, n);
-      virStorageVolPtr vol = virStorageVolLookupByName (pool, name);
-
-      if (vol == NULL)
-        {
-          virResetLastError ();
-          return g_steal_pointer (&name);
-        }
-      virStorageVolFree (vol);
-    }
-}
-
 static void
 vol_free (gpointer vol)
 {
@@ -427,7 +408,12 @@ terra_machine_clone_sync (TerraMachine  *self,
           g_clear_pointer (&src_vol, virStorageVolFree);
           goto fail;
         }
-      vol_name = free_volume_name (pool, base);
+      vol_name = terra_storage_free_volume_name (pool, base, error);
+      if (vol_name == NULL)
+        {
+          virStorageVolFree (src_vol);
+          goto fail;
+        }
       vol_config = terra_volume_builder_build (vol_name, (info.capacity + (1ULL << 30) - 1) >> 30);
       vol_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (vol_config));
       new_vol = virStorageVolCreateXMLFrom (pool, vol_xml, src_vol, 0);

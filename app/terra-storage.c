@@ -128,15 +128,46 @@ terra_storage_volume_base_name (const char *machine_name)
 }
 
 /**
+ * terra_storage_free_volume_name:
+ * @pool: the app's pool
+ * @base_name: a stem from terra_storage_volume_base_name()
+ * @error: %TERRA_ERROR_STORAGE when the first 999 names are all taken
+ *
+ * Returns: (transfer full) (nullable): `@base_name.qcow2`, or
+ *   `@base_name-N.qcow2` with the first free N: a name no volume in @pool has
+ */
+char *
+terra_storage_free_volume_name (virStoragePoolPtr   pool,
+                                const char         *base_name,
+                                GError            **error)
+{
+  for (guint n = 1; n < 1000; n++)
+    {
+      g_autofree char *name = n == 1 ? g_strdup_printf ("%s.qcow2", base_name)
+                                     : g_strdup_printf ("%s-%u.qcow2", base_name, n);
+      virStorageVolPtr vol = virStorageVolLookupByName (pool, name);
+
+      if (vol == NULL)
+        {
+          virResetLastError ();
+          return g_steal_pointer (&name);
+        }
+      virStorageVolFree (vol);
+    }
+  g_set_error (error, TERRA_ERROR, TERRA_ERROR_STORAGE,
+               _("Could not find a free file name for the disk image."));
+  return NULL;
+}
+
+/**
  * terra_storage_create_volume:
  * @pool: the app's pool
  * @base_name: a stem from terra_storage_volume_base_name()
  * @capacity_gib: virtual size in GiB (thin: qcow2 allocates on write)
  * @error: %TERRA_ERROR_STORAGE with libvirt's detail
  *
- * Creates a qcow2 volume `@base_name.qcow2`, or `@base_name-N.qcow2` with
- * the first free N when that name is taken: an existing file is never
- * touched.
+ * Creates a qcow2 volume named by terra_storage_free_volume_name(): an
+ * existing file is never touched.
  *
  * Returns: (transfer full) (nullable): the volume, free with virStorageVolFree()
  */
@@ -146,36 +177,22 @@ terra_storage_create_volume (virStoragePoolPtr   pool,
                              guint64             capacity_gib,
                              GError            **error)
 {
-  for (guint n = 1; n < 1000; n++)
+  g_autofree char *name = terra_storage_free_volume_name (pool, base_name, error);
+  g_autoptr(GVirConfigStorageVol) config = NULL;
+  g_autofree char *xml = NULL;
+  virStorageVolPtr vol;
+
+  if (name == NULL)
+    return NULL;
+  config = terra_volume_builder_build (name, capacity_gib);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+  vol = virStorageVolCreateXML (pool, xml, 0);
+  if (vol == NULL)
     {
-      g_autofree char *name = n == 1 ? g_strdup_printf ("%s.qcow2", base_name)
-                                     : g_strdup_printf ("%s-%u.qcow2", base_name, n);
-      g_autoptr(GVirConfigStorageVol) config = NULL;
-      g_autofree char *xml = NULL;
-      virStorageVolPtr vol;
-
-      vol = virStorageVolLookupByName (pool, name);
-      if (vol != NULL)
-        {
-          virStorageVolFree (vol);
-          continue;
-        }
-      virResetLastError ();
-
-      config = terra_volume_builder_build (name, capacity_gib);
-      xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
-      vol = virStorageVolCreateXML (pool, xml, 0);
-      if (vol == NULL)
-        {
-          terra_set_error_from_libvirt (error, _("Could not create the disk image (%" G_GUINT64_FORMAT " GiB)."),
-                                        capacity_gib);
-          if (error != NULL && *error != NULL)
-            (*error)->code = TERRA_ERROR_STORAGE;
-        }
-      return vol;
+      terra_set_error_from_libvirt (error, _("Could not create the disk image (%" G_GUINT64_FORMAT " GiB)."),
+                                    capacity_gib);
+      if (error != NULL && *error != NULL)
+        (*error)->code = TERRA_ERROR_STORAGE;
     }
-
-  g_set_error (error, TERRA_ERROR, TERRA_ERROR_STORAGE,
-               _("Could not find a free file name for the disk image."));
-  return NULL;
+  return vol;
 }

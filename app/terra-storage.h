@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 virStoragePoolPtr terra_storage_ensure_pool   (virConnectPtr   conn,
                                                const char     *directory,
                                                GError        **error);
+char             *terra_storage_free_volume_name (virStoragePoolPtr pool,
+                                                  const char       *base_name,
+                                                  GError          **error);
 virStorageVolPtr  terra_storage_create_volume (virStoragePoolPtr pool,
                                                const char       *base_name,
                                                guint64           capacity_gib,
