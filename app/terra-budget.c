@@ -113,6 +113,22 @@ terra_budget_default_reserve_mib (guint64 memory_total_mib)
 }
 
 /**
+ * terra_budget_reserve_mib:
+ * @memory_total_mib: host RAM (MiB)
+ * @configured_mib: the user's host reserve (MiB), 0 for automatic
+ *
+ * Returns: the RAM kept for the host (MiB): @configured_mib, never more than
+ *   the host has, or terra_budget_default_reserve_mib() when it is 0
+ */
+guint64
+terra_budget_reserve_mib (guint64 memory_total_mib,
+                          guint64 configured_mib)
+{
+  return configured_mib > 0 ? MIN (configured_mib, memory_total_mib)
+                            : terra_budget_default_reserve_mib (memory_total_mib);
+}
+
+/**
  * terra_budget_memory_zone:
  * @memory_total_mib: host RAM (MiB)
  * @warning_mib: (out): one VM above this much memory is a warning
@@ -309,8 +325,7 @@ terra_budget_evaluate (const TerraHostResources *host,
   g_return_val_if_fail (host != NULL && proposal != NULL, report);
 
   report->findings = g_ptr_array_new_with_free_func (finding_free);
-  report->reserve_mib = reserve_mib > 0 ? MIN (reserve_mib, host->memory_total_mib)
-                                        : terra_budget_default_reserve_mib (host->memory_total_mib);
+  report->reserve_mib = terra_budget_reserve_mib (host->memory_total_mib, reserve_mib);
 
   for (guint i = 0; i < n_machines; i++)
     {
@@ -547,6 +562,32 @@ terra_budget_snapshot_query_finish (GAsyncResult  *result,
                                     GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * terra_budget_snapshot_memory_left_mib:
+ * @snapshot: (nullable): the host and its machines
+ * @memory_total_mib: host RAM (MiB), used when @snapshot is %NULL
+ * @reserve_mib: the user's host reserve (MiB), 0 for automatic
+ *
+ * Returns: the RAM (MiB) running VMs can still take before the host reserve:
+ *   host RAM minus the reserve minus the running machines' memory, or 0
+ */
+guint64
+terra_budget_snapshot_memory_left_mib (const TerraBudgetSnapshot *snapshot,
+                                       guint64                    memory_total_mib,
+                                       guint64                    reserve_mib)
+{
+  guint64 total = snapshot != NULL ? snapshot->host.memory_total_mib : memory_total_mib;
+  guint64 used = terra_budget_reserve_mib (total, reserve_mib);
+
+  for (guint i = 0; snapshot != NULL && i < snapshot->machines->len; i++)
+    {
+      const TerraBudgetMachine *m = &g_array_index (snapshot->machines, TerraBudgetMachine, i);
+      if (m->running)
+        used += m->memory_mib;
+    }
+  return total > used ? total - used : 0;
 }
 
 /**

@@ -152,6 +152,8 @@ typedef struct {
 const char         *terra_budget_verdict_to_string  (TerraBudgetVerdict verdict);
 const char         *terra_resource_to_string        (TerraResource      resource);
 guint64             terra_budget_default_reserve_mib (guint64           memory_total_mib);
+guint64             terra_budget_reserve_mib        (guint64            memory_total_mib,
+                                                     guint64            configured_mib);
 void                terra_budget_memory_zone        (guint64            memory_total_mib,
                                                      guint64           *warning_mib,
                                                      guint64           *over_mib);
@@ -173,6 +175,9 @@ void                 terra_budget_snapshot_query_async  (TerraConnection     *co
 TerraBudgetSnapshot *terra_budget_snapshot_query_finish (GAsyncResult        *result,
                                                          GError             **error);
 void                 terra_budget_snapshot_free         (TerraBudgetSnapshot *snapshot);
+guint64              terra_budget_snapshot_memory_left_mib (const TerraBudgetSnapshot *snapshot,
+                                                            guint64                    memory_total_mib,
+                                                            guint64                    reserve_mib);
 TerraBudgetReport   *terra_budget_snapshot_evaluate     (const TerraBudgetSnapshot *snapshot,
                                                          const TerraProposal       *proposal,
                                                          guint64                    reserve_mib);

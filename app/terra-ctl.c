@@ -1178,8 +1178,7 @@ cmd_host (Ctl   *ctl,
           run_vcpus += m->vcpus;
         }
     }
-  reserve = ctl->reserve_mib > 0 ? MIN (ctl->reserve_mib, host->memory_total_mib)
-                                 : terra_budget_default_reserve_mib (host->memory_total_mib);
+  reserve = terra_budget_reserve_mib (host->memory_total_mib, ctl->reserve_mib);
 
   if (json)
     {

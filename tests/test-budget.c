@@ -183,6 +183,9 @@ test_reserve_and_zones (void)
   g_assert_cmpuint (terra_budget_default_reserve_mib (16 * GIB), ==, 3276);
   g_assert_cmpuint (terra_budget_default_reserve_mib (128 * GIB), ==, 26214);
   g_assert_cmpuint (terra_budget_default_reserve_mib (1024), ==, 1024);    /* never more than the host */
+  g_assert_cmpuint (terra_budget_reserve_mib (16 * GIB, 0), ==, 3276);   /* automatic */
+  g_assert_cmpuint (terra_budget_reserve_mib (16 * GIB, 1024), ==, 1024); /* the user's */
+  g_assert_cmpuint (terra_budget_reserve_mib (4 * GIB, 8 * GIB), ==, 4 * GIB);
 
   terra_budget_memory_zone (2048, &w, &o);   /* < 3 GiB: 50/75 */
   g_assert_cmpuint (w, ==, 1024);
@@ -197,6 +200,26 @@ test_reserve_and_zones (void)
   terra_budget_memory_zone (128 * GIB, &w, &o);
   g_assert_cmpuint (w, ==, 117964);
   g_assert_cmpuint (o, ==, 125829);
+}
+
+static void
+test_memory_left (void)
+{
+  TerraBudgetSnapshot snap = { .host = { .memory_total_mib = 16 * GIB, .cpus = 8 } };
+  TerraBudgetMachine m[2] = {
+    { .name = (char *)"on", .memory_mib = 4096, .vcpus = 1, .running = TRUE },
+    { .name = (char *)"off", .memory_mib = 8192, .vcpus = 1, .running = FALSE },
+  };
+
+  snap.machines = g_array_new (FALSE, FALSE, sizeof (TerraBudgetMachine));
+  g_array_append_vals (snap.machines, m, 2);
+  /* 16384 − 3276 reserve − 4096 running; the stopped VM does not count. */
+  g_assert_cmpuint (terra_budget_snapshot_memory_left_mib (&snap, 0, 0), ==, 9012);
+  g_assert_cmpuint (terra_budget_snapshot_memory_left_mib (&snap, 0, 1024), ==, 11264);
+  g_assert_cmpuint (terra_budget_snapshot_memory_left_mib (&snap, 0, 15 * GIB), ==, 0);
+  /* No snapshot yet: the host's RAM minus the reserve. */
+  g_assert_cmpuint (terra_budget_snapshot_memory_left_mib (NULL, 16 * GIB, 0), ==, 13108);
+  g_array_unref (snap.machines);
 }
 
 static void
@@ -222,6 +245,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/budget/reserve-and-zones", test_reserve_and_zones);
   g_test_add_func ("/budget/message-numbers", test_message_numbers);
+  g_test_add_func ("/budget/memory-left", test_memory_left);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/budget/rules/%02u", i);

@@ -176,7 +176,7 @@ terra_host_bar_set_snapshot (TerraHostBar              *self,
           stop_vcpus += m->vcpus;
         }
     }
-  reserve = reserve_mib > 0 ? MIN (reserve_mib, h->memory_total_mib) : terra_budget_default_reserve_mib (h->memory_total_mib);
+  reserve = terra_budget_reserve_mib (h->memory_total_mib, reserve_mib);
   used_mib = h->memory_total_mib > h->memory_available_mib ? h->memory_total_mib - h->memory_available_mib : 0;
 
   if (h->memory_total_mib > 0)

@@ -256,19 +256,10 @@ fill_review (TerraWizard *self)
       }
     if (self->have_host)
       {
-        guint64 warn_mib, over_mib, reserve, running = 0, left;
+        guint64 warn_mib, over_mib;
+        guint64 left = terra_budget_snapshot_memory_left_mib (self->budget, self->host_memory_mib, self->reserve_mib);
 
         terra_budget_memory_zone (self->host_memory_mib, &warn_mib, &over_mib);
-        reserve = self->reserve_mib > 0 ? MIN (self->reserve_mib, self->host_memory_mib)
-                                        : terra_budget_default_reserve_mib (self->host_memory_mib);
-        if (self->budget != NULL)
-          for (guint i = 0; i < self->budget->machines->len; i++)
-            {
-              const TerraBudgetMachine *m = &g_array_index (self->budget->machines, TerraBudgetMachine, i);
-              if (m->running)
-                running += m->memory_mib;
-            }
-        left = self->host_memory_mib > reserve + running ? self->host_memory_mib - reserve - running : 0;
         if (sub->len > 0)
           g_string_append (sub, "\n");
         /* Translators: the budget zones of the memory field */
@@ -316,18 +307,9 @@ show_suggestion (TerraWizard *self)
       /* Defaults that know the other VMs: no more than what is left in the
        * budget, but not below the OS minimum (a finding says so instead). */
       TerraResources min = { 0 };
-      guint64 reserve = self->reserve_mib > 0 ? MIN (self->reserve_mib, self->host_memory_mib)
-                                              : terra_budget_default_reserve_mib (self->host_memory_mib);
-      guint64 running = 0, left;
+      guint64 left = terra_budget_snapshot_memory_left_mib (self->budget, self->host_memory_mib, self->reserve_mib);
 
       terra_media_info_get_minimum (self->media, &min);
-      for (guint i = 0; i < self->budget->machines->len; i++)
-        {
-          const TerraBudgetMachine *m = &g_array_index (self->budget->machines, TerraBudgetMachine, i);
-          if (m->running)
-            running += m->memory_mib;
-        }
-      left = self->host_memory_mib > reserve + running ? self->host_memory_mib - reserve - running : 0;
       left -= left % 256;
       if (self->suggested->memory_mib > left)
         self->suggested->memory_mib = MAX (left, MAX (min.memory_mib, (guint64)256));
