@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdlib.h>
 #include <libvirt/virterror.h>
 
@@ -848,29 +849,17 @@ guint64
 terra_machine_get_disk_gib_sync (TerraMachine  *self,
                                  GError       **error)
 {
-  virDomainPtr dom = terra_machine_get_domain (self);
-  g_autofree char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
-  g_autoptr(GVirConfigDomain) config = xml ? gvir_config_domain_new_from_xml (xml, NULL) : NULL;
-  GList *devices = config ? gvir_config_domain_get_devices (config) : NULL;
-  guint64 gib = 0;
+  g_autoptr(GPtrArray) disks = terra_machine_list_disks_sync (self, error);
 
-  for (GList *l = devices; l != NULL && gib == 0; l = l->next)
-    if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
-        gvir_config_domain_disk_get_guest_device_type (l->data) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK)
-      {
-        virStorageVolPtr vol = virStorageVolLookupByPath (virDomainGetConnect (dom),
-                                                          gvir_config_domain_disk_get_source (l->data));
-        virStorageVolInfo info;
-        if (vol != NULL && virStorageVolGetInfo (vol, &info) == 0)
-          gib = (info.capacity + (1ULL << 30) - 1) >> 30;
-        if (vol != NULL)
-          virStorageVolFree (vol);
-      }
-  g_list_free_full (devices, g_object_unref);
-  virResetLastError ();
-  if (gib == 0)
+  for (guint i = 0; disks != NULL && i < disks->len; i++)
+    {
+      const TerraMachineDisk *d = g_ptr_array_index (disks, i);
+      if (!d->cdrom && d->virtual_gib > 0)
+        return (guint64)ceil (d->virtual_gib);
+    }
+  if (disks != NULL)
     g_set_error (error, TERRA_ERROR, TERRA_ERROR_STORAGE, _("The machine has no disk Terrarium can resize."));
-  return gib;
+  return 0;
 }
 
 /** terra_machine_disk_free: @disk: (transfer full) (nullable): a disk */
