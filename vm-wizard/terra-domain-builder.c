@@ -560,6 +560,32 @@ terra_volume_builder_build (const char *volume_name,
   return vol;
 }
 
+/* A domain's XML for editing, or %TERRA_ERROR_FAILED. */
+static xmlDoc *
+parse_domain_xml (const char  *domain_xml,
+                  GError     **error)
+{
+  xmlDoc *doc = parse_xml (domain_xml);
+
+  if (doc == NULL)
+    g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED, _("The machine’s configuration could not be read."));
+  return doc;
+}
+
+/* The edited document, serialised (libxml2 escapes what the tree holds). */
+static char *
+doc_to_string (xmlDoc *doc)
+{
+  xmlChar *out = NULL;
+  int len = 0;
+  char *result;
+
+  xmlDocDumpMemory (doc, &out, &len);
+  result = g_strndup ((const char *)out, len);
+  xmlFree (out);
+  return result;
+}
+
 /**
  * terra_domain_xml_has_transient_disk:
  * @domain_xml: a domain's XML (live or inactive)
@@ -618,18 +644,12 @@ char *
 terra_domain_xml_make_disposable (const char  *domain_xml,
                                   GError     **error)
 {
-  g_autoptr(xmlDoc) doc = parse_xml (domain_xml);
+  g_autoptr(xmlDoc) doc = parse_domain_xml (domain_xml, error);
   g_autoptr(xmlXPathContext) ctx = NULL;
   g_autoptr(xmlXPathObject) disks = NULL;
-  xmlChar *out = NULL;
-  int len = 0;
-  char *result;
 
   if (doc == NULL)
-    {
-      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED, _("The machine’s configuration could not be read."));
-      return NULL;
-    }
+    return NULL;
   ctx = xmlXPathNewContext (doc);
   disks = xmlXPathEvalExpression ((const xmlChar *)"/domain/devices/disk[@device='disk'][not(transient)]", ctx);
   if (disks == NULL || disks->nodesetval == NULL || disks->nodesetval->nodeNr == 0)
@@ -640,10 +660,7 @@ terra_domain_xml_make_disposable (const char  *domain_xml,
     }
   for (int i = 0; i < disks->nodesetval->nodeNr; i++)
     xmlNewChild (disks->nodesetval->nodeTab[i], NULL, (const xmlChar *)"transient", NULL);
-  xmlDocDumpMemory (doc, &out, &len);
-  result = g_strndup ((const char *)out, len);
-  xmlFree (out);
-  return result;
+  return doc_to_string (doc);
 }
 
 /**
@@ -694,26 +711,20 @@ terra_domain_xml_set_transient (const char  *domain_xml,
   g_autoptr(xmlDoc) doc = NULL;
   g_autoptr(xmlXPathContext) ctx = NULL;
   g_autoptr(xmlXPathObject) nodes = NULL;
-  xmlChar *out = NULL;
-  int len = 0;
-  char *result;
 
   if (transient)
     {
       g_autoptr(GError) local = NULL;
-      result = terra_domain_xml_make_disposable (domain_xml, &local);
+      char *result = terra_domain_xml_make_disposable (domain_xml, &local);
       if (result == NULL && terra_domain_xml_has_transient_disk (domain_xml))
         return g_strdup (domain_xml);
       if (result == NULL)
         g_propagate_error (error, g_steal_pointer (&local));
       return result;
     }
-  doc = parse_xml (domain_xml);
+  doc = parse_domain_xml (domain_xml, error);
   if (doc == NULL)
-    {
-      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED, _("The machine’s configuration could not be read."));
-      return NULL;
-    }
+    return NULL;
   ctx = xmlXPathNewContext (doc);
   nodes = xmlXPathEvalExpression ((const xmlChar *)"/domain/devices/disk/transient", ctx);
   if (nodes != NULL && nodes->nodesetval != NULL)
@@ -723,10 +734,7 @@ terra_domain_xml_set_transient (const char  *domain_xml,
         xmlFreeNode (nodes->nodesetval->nodeTab[i]);
         nodes->nodesetval->nodeTab[i] = NULL;
       }
-  xmlDocDumpMemory (doc, &out, &len);
-  result = g_strndup ((const char *)out, len);
-  xmlFree (out);
-  return result;
+  return doc_to_string (doc);
 }
 
 /**
@@ -748,19 +756,13 @@ terra_domain_xml_set_cdrom (const char  *domain_xml,
                             char       **disk_xml,
                             GError     **error)
 {
-  g_autoptr(xmlDoc) doc = parse_xml (domain_xml);
+  g_autoptr(xmlDoc) doc = parse_domain_xml (domain_xml, error);
   g_autoptr(xmlXPathContext) ctx = NULL;
   g_autoptr(xmlXPathObject) drives = NULL;
   xmlNode *drive, *child, *next, *source;
-  xmlChar *out = NULL;
-  int len = 0;
-  char *result;
 
   if (doc == NULL)
-    {
-      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED, _("The machine’s configuration could not be read."));
-      return NULL;
-    }
+    return NULL;
   ctx = xmlXPathNewContext (doc);
   drives = xmlXPathEvalExpression ((const xmlChar *)"/domain/devices/disk[@device='cdrom']", ctx);
   if (drives == NULL || drives->nodesetval == NULL || drives->nodesetval->nodeNr == 0)
@@ -795,8 +797,5 @@ terra_domain_xml_set_cdrom (const char  *domain_xml,
       *disk_xml = g_strdup ((const char *)xmlBufferContent (buf));
       xmlBufferFree (buf);
     }
-  xmlDocDumpMemory (doc, &out, &len);
-  result = g_strndup ((const char *)out, len);
-  xmlFree (out);
-  return result;
+  return doc_to_string (doc);
 }
