@@ -1022,20 +1022,6 @@ win_send_keys (GtkWidget *w, const char *a, GVariant *param)
 }
 
 static void
-win_ctrl_alt_del (GtkWidget *w, const char *a, GVariant *p)
-{
-  TerraWindow *self = TERRA_WINDOW (w);
-  const guint keys[] = { 0x1d, 0x38, 0x153 }; /* Ctrl, Alt, Delete (E0 53) */
-
-  if (self->session == NULL)
-    return;
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    terra_display_session_key (self->session, keys[i], TRUE);
-  for (guint i = G_N_ELEMENTS (keys); i > 0; i--)
-    terra_display_session_key (self->session, keys[i - 1], FALSE);
-}
-
-static void
 win_shown_action (TerraWindow *self, TerraMachineAction action)
 {
   if (self->shown != NULL)
@@ -1284,7 +1270,7 @@ build_display (TerraWindow *self)
   self->display_title = adw_window_title_new ("", "");
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), self->display_title);
 
-  g_menu_append (keys, _("Send Ctrl+Alt+_Del"), "win.ctrl-alt-del");
+  g_menu_append (keys, _("Send Ctrl+Alt+_Del"), "win.send-keys::1d,38,153"); /* Delete is E0 53 */
   {
     g_autoptr(GMenu) more = g_menu_new ();
     /* Set 1 scancodes: Ctrl 1d, Alt 38, Backspace 0e, F1–F10 3b–44, F11 57, F12 58, Print E0 37. */
@@ -1371,7 +1357,6 @@ terra_window_class_init (TerraWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.start-shown", NULL, win_start_shown);
   gtk_widget_class_install_action (widget_class, "win.shutdown-shown", NULL, win_shutdown_shown);
   gtk_widget_class_install_action (widget_class, "win.force-off-shown", NULL, win_force_off_shown);
-  gtk_widget_class_install_action (widget_class, "win.ctrl-alt-del", NULL, win_ctrl_alt_del);
   gtk_widget_class_install_action (widget_class, "win.send-keys", "s", win_send_keys);
   gtk_widget_class_install_action (widget_class, "win.machine-start", "s", machine_start);
   gtk_widget_class_install_action (widget_class, "win.machine-open", "s", machine_open);
