@@ -368,6 +368,11 @@ terra_machine_clone_sync (TerraMachine  *self,
   md = terra_domain_metadata_parse (xml);
   if (md == NULL)
     md = g_new0 (TerraDomainMetadata, 1);
+  /* A clone is a machine of its own: not a lab's, and its disks are full
+   * copies (libvirt flattens a backing chain when it copies a volume). */
+  g_clear_pointer (&md->lab_name, g_free);
+  g_clear_pointer (&md->lab_file, g_free);
+  g_clear_pointer (&md->base_image, g_free);
 
   pool = virStoragePoolLookupByName (conn, TERRA_STORAGE_POOL_NAME);
   if (pool == NULL && md->volumes != NULL && md->volumes[0] != NULL)
@@ -415,7 +420,7 @@ terra_machine_clone_sync (TerraMachine  *self,
           virStorageVolFree (src_vol);
           goto fail;
         }
-      vol_config = terra_volume_builder_build (vol_name, (info.capacity + (1ULL << 30) - 1) >> 30);
+      vol_config = terra_volume_builder_build (vol_name, (info.capacity + (1ULL << 30) - 1) >> 30, NULL, NULL);
       vol_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (vol_config));
       new_vol = virStorageVolCreateXMLFrom (pool, vol_xml, src_vol, 0);
       virStorageVolFree (src_vol);
@@ -1034,7 +1039,7 @@ terra_machine_add_disk_sync (TerraMachine  *self,
     g_autofree char *stem = terra_storage_volume_base_name (name);
     base = g_strdup_printf ("%s-%s", stem, target);
   }
-  vol = terra_storage_create_volume (pool, base, gib, error);
+  vol = terra_storage_create_volume (pool, base, gib, NULL, NULL, error);
   virStoragePoolFree (pool);
   if (vol == NULL)
     return NULL;

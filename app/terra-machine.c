@@ -43,6 +43,7 @@ typedef struct {
   gboolean           network;            /* has a network card */
   gboolean           sound;              /* has a sound card */
   char              *video;              /* "qxl", "virtio"… */
+  char              *lab;                /* the lab it belongs to, or NULL */
 } MachineInfo;
 
 struct _TerraMachine
@@ -72,6 +73,7 @@ enum {
   PROP_DISPOSABLE,
   PROP_AUTOSTART,
   PROP_RESET_ON_SHUTDOWN,
+  PROP_LAB,
   N_PROPS
 };
 
@@ -87,6 +89,7 @@ machine_info_clear (MachineInfo *info)
   g_clear_pointer (&info->os_id, g_free);
   g_clear_pointer (&info->os_name, g_free);
   g_clear_pointer (&info->media_path, g_free);
+  g_clear_pointer (&info->lab, g_free);
   g_clear_pointer (&info->description, g_free);
   g_clear_pointer (&info->video, g_free);
 }
@@ -261,6 +264,7 @@ fetch_info (virDomainPtr   domain,
       info->os_id = g_strdup (md->os_short_id);
       info->os_name = g_strdup (md->os_name);
       info->media_path = g_strdup (md->media_path);
+      info->lab = g_strdup (md->lab_name);
     }
   return info;
 }
@@ -318,6 +322,7 @@ apply_info (TerraMachine      *self,
   self->info.uefi = info->uefi;
   SET_NUM (autostart, PROP_AUTOSTART);
   SET_NUM (reset_on_shutdown, PROP_RESET_ON_SHUTDOWN);
+  SET_STR (lab, PROP_LAB);
   self->info.network = info->network;
   self->info.sound = info->sound;
   g_free (self->info.video);
@@ -367,6 +372,7 @@ terra_machine_get_property (GObject    *object,
     case PROP_DISPOSABLE: g_value_set_boolean (value, self->info.disposable); break;
     case PROP_AUTOSTART:  g_value_set_boolean (value, self->info.autostart); break;
     case PROP_RESET_ON_SHUTDOWN: g_value_set_boolean (value, self->info.reset_on_shutdown); break;
+    case PROP_LAB:        g_value_set_string (value, self->info.lab); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -398,6 +404,7 @@ terra_machine_class_init (TerraMachineClass *klass)
   properties[PROP_DISPOSABLE] = g_param_spec_boolean ("disposable", NULL, NULL, FALSE, ro);
   properties[PROP_AUTOSTART] = g_param_spec_boolean ("autostart", NULL, NULL, FALSE, ro);
   properties[PROP_RESET_ON_SHUTDOWN] = g_param_spec_boolean ("reset-on-shutdown", NULL, NULL, FALSE, ro);
+  properties[PROP_LAB] = g_param_spec_string ("lab", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -479,6 +486,14 @@ terra_machine_get_os_name (TerraMachine *self)
 {
   g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
   return self->info.os_name;
+}
+
+/** terra_machine_get_lab: Returns: (transfer none) (nullable): the name of the lab (`*.terrarium-lab.yaml`) it belongs to */
+const char *
+terra_machine_get_lab (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
+  return self->info.lab;
 }
 
 /** terra_machine_get_media_path: Returns: (transfer none) (nullable): the installer media it was created from */

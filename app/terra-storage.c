@@ -164,6 +164,9 @@ terra_storage_free_volume_name (virStoragePoolPtr   pool,
  * @pool: the app's pool
  * @base_name: a stem from terra_storage_volume_base_name()
  * @capacity_gib: virtual size in GiB (thin: qcow2 allocates on write)
+ * @backing_path: (nullable): an image to make the volume an overlay of
+ *   (linked clone); it is only ever read
+ * @backing_format: (nullable): "qcow2" or "raw" for @backing_path
  * @error: %TERRA_ERROR_STORAGE with libvirt's detail
  *
  * Creates a qcow2 volume named by terra_storage_free_volume_name(): an
@@ -175,6 +178,8 @@ virStorageVolPtr
 terra_storage_create_volume (virStoragePoolPtr   pool,
                              const char         *base_name,
                              guint64             capacity_gib,
+                             const char         *backing_path,
+                             const char         *backing_format,
                              GError            **error)
 {
   g_autofree char *name = terra_storage_free_volume_name (pool, base_name, error);
@@ -184,7 +189,7 @@ terra_storage_create_volume (virStoragePoolPtr   pool,
 
   if (name == NULL)
     return NULL;
-  config = terra_volume_builder_build (name, capacity_gib);
+  config = terra_volume_builder_build (name, capacity_gib, backing_path, backing_format);
   xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
   vol = virStorageVolCreateXML (pool, xml, 0);
   if (vol == NULL)

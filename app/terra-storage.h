@@ -21,6 +21,8 @@ char             *terra_storage_free_volume_name (virStoragePoolPtr pool,
 virStorageVolPtr  terra_storage_create_volume (virStoragePoolPtr pool,
                                                const char       *base_name,
                                                guint64           capacity_gib,
+                                               const char       *backing_path,
+                                               const char       *backing_format,
                                                GError          **error);
 char             *terra_storage_volume_base_name (const char    *machine_name);
 

@@ -251,13 +251,64 @@ test_build_defines (void)
 }
 
 static void
+test_build_lab_machine (void)
+{
+  g_autoptr(TerraGuestCaps) caps = load_caps ();
+  g_autoptr(TerraMachineSpec) spec = make_spec ("lab-a");
+  g_autofree char *xml = NULL;
+  g_autoptr(TerraDomainMetadata) md = NULL;
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *segments[] = { "239.255.1.2:40001", "239.255.3.4:40002", NULL };
+
+  spec->no_nat = TRUE;
+  spec->lab_segments = g_strdupv ((char **)segments);
+  spec->lab_name = g_strdup ("Net <101> & co");
+  spec->lab_file = g_strdup ("/home/u/net.terrarium-lab.yaml");
+  spec->base_image = g_strdup ("/home/u/base.qcow2");
+  xml = build_xml (spec, caps, NULL);
+
+  /* One mcast card per segment, no user-mode NAT card. */
+  assert_no_xml (xml, "/domain/devices/interface[@type='user']");
+  assert_xml (xml, "/domain/devices/interface[@type='mcast']/source[@address='239.255.1.2'][@port='40001']");
+  assert_xml (xml, "/domain/devices/interface[@type='mcast']/source[@address='239.255.3.4'][@port='40002']");
+  assert_xml (xml, "/domain/devices/interface[@type='mcast']/model[@type]");
+  md = terra_domain_metadata_parse (xml);
+  g_assert_nonnull (md);
+  g_assert_cmpstr (md->lab_name, ==, "Net <101> & co");
+  g_assert_cmpstr (md->lab_file, ==, "/home/u/net.terrarium-lab.yaml");
+  g_assert_cmpstr (md->base_image, ==, "/home/u/base.qcow2");
+  /* The base image is never one of the volumes delete removes. */
+  g_assert_false (g_strv_contains ((const char * const *)md->volumes, "/home/u/base.qcow2"));
+
+  /* A malformed segment is an error, not a broken domain. */
+  g_strfreev (spec->lab_segments);
+  spec->lab_segments = g_strsplit ("no-port", ",", -1);
+  domain = terra_domain_builder_build (spec, caps, NULL, "/pool/x.qcow2", NULL, &error);
+  g_assert_null (domain);
+  g_assert_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT);
+}
+
+static void
 test_volume (void)
 {
-  g_autoptr(GVirConfigStorageVol) vol = terra_volume_builder_build ("x&y.qcow2", 20);
+  g_autoptr(GVirConfigStorageVol) vol = terra_volume_builder_build ("x&y.qcow2", 20, NULL, NULL);
   g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (vol));
 
   assert_xml (xml, "/volume/name[text()='x&y.qcow2']");
   assert_xml (xml, "/volume/capacity[text()='21474836480']");
+  assert_xml (xml, "/volume/target/format[@type='qcow2']");
+  g_assert_null (strstr (xml, "backingStore"));
+}
+
+static void
+test_volume_overlay (void)
+{
+  g_autoptr(GVirConfigStorageVol) vol = terra_volume_builder_build ("lab-a.qcow2", 2, "/srv/labs/base <1>.img", "raw");
+  g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (vol));
+
+  assert_xml (xml, "/volume/backingStore/path[text()='/srv/labs/base <1>.img']");
+  assert_xml (xml, "/volume/backingStore/format[@type='raw']");
   assert_xml (xml, "/volume/target/format[@type='qcow2']");
 }
 
@@ -282,6 +333,8 @@ main (int   argc,
   g_test_add_func ("/domain-builder/kvm-and-limits", test_build_kvm_and_limits);
   g_test_add_func ("/domain-builder/defines", test_build_defines);
   g_test_add_func ("/domain-builder/volume", test_volume);
+  g_test_add_func ("/domain-builder/volume-overlay", test_volume_overlay);
+  g_test_add_func ("/domain-builder/lab-machine", test_build_lab_machine);
   g_test_add_func ("/domain-builder/metadata-foreign", test_metadata_foreign);
   return g_test_run ();
 }

@@ -173,6 +173,9 @@ terra_domain_metadata_parse (const char *domain_xml)
   md->os_name = xpath_string (ctx, "/domain/metadata/t:terrarium/t:os-name");
   md->media_path = xpath_string (ctx, "/domain/metadata/t:terrarium/t:media");
   md->created = xpath_string (ctx, "/domain/metadata/t:terrarium/t:created");
+  md->base_image = xpath_string (ctx, "/domain/metadata/t:terrarium/t:base-image");
+  md->lab_name = xpath_string (ctx, "/domain/metadata/t:terrarium/t:lab");
+  md->lab_file = xpath_string (ctx, "/domain/metadata/t:terrarium/t:lab-file");
 
   vols = xmlXPathEvalExpression ((const xmlChar *)"/domain/metadata/t:terrarium/t:volume", ctx);
   if (vols != NULL && vols->nodesetval != NULL)
@@ -203,6 +206,9 @@ terra_domain_metadata_free (TerraDomainMetadata *md)
   g_free (md->os_name);
   g_free (md->media_path);
   g_free (md->created);
+  g_free (md->base_image);
+  g_free (md->lab_name);
+  g_free (md->lab_file);
   g_strfreev (md->volumes);
   g_free (md);
 }
@@ -261,6 +267,9 @@ set_metadata (GVirConfigDomain        *domain,
   add_text_child (root, "media", spec->media_path);
   add_text_child (root, "created", created);
   add_text_child (root, "volume", disk_path);
+  add_text_child (root, "base-image", spec->base_image);
+  add_text_child (root, "lab", spec->lab_name);
+  add_text_child (root, "lab-file", spec->lab_file);
   ours = node_to_string (root);
   if (!gvir_config_domain_set_custom_xml (domain, ours, TERRA_METADATA_PREFIX, TERRA_METADATA_NS, error))
     return FALSE;
@@ -354,6 +363,62 @@ add_cdrom (GVirConfigDomain *domain,
 static const char spice_graphics_xml[] =
   "<graphics type='spice'><listen type='none'/><image compression='off'/></graphics>";
 
+/* Lab network cards: QEMU's multicast UDP socket network (libvirt
+ * `<interface type='mcast'>`, no root needed), one per "GROUP:PORT" segment.
+ * libvirt-gconfig has no type for it (its interface classes check the type
+ * attribute), so the elements are added with libxml2's tree API, which
+ * escapes, and the domain is parsed again. Consumes @domain. */
+static char *doc_to_string (xmlDoc *doc);
+
+static GVirConfigDomain *
+add_mcast_interfaces (GVirConfigDomain    *domain,
+                      const char * const  *segments,
+                      const char          *model,
+                      GError             **error)
+{
+  g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+  g_autoptr(xmlDoc) doc = parse_xml (xml);
+  g_autofree char *edited = NULL;
+  xmlNode *devices = NULL;
+
+  g_object_unref (domain);
+  if (doc != NULL)
+    for (xmlNode *n = xmlDocGetRootElement (doc)->children; n != NULL; n = n->next)
+      if (n->type == XML_ELEMENT_NODE && xmlStrEqual (n->name, (const xmlChar *)"devices"))
+        devices = n;
+  if (devices == NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED, _("The machine’s configuration could not be read."));
+      return NULL;
+    }
+
+  for (guint i = 0; segments[i] != NULL; i++)
+    {
+      g_autofree char *group = g_strdup (segments[i]);
+      char *colon = strrchr (group, ':');
+      xmlNode *nic, *node;
+      guint64 port = 0;
+
+      if (colon == NULL || colon == group ||
+          !g_ascii_string_to_unsigned (colon + 1, 10, 1024, 65535, &port, NULL))
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                       _("A lab network must be given as GROUP:PORT (port 1024–65535), not “%s”."), segments[i]);
+          return NULL;
+        }
+      *colon = '\0';
+      nic = xmlNewChild (devices, NULL, (const xmlChar *)"interface", NULL);
+      xmlNewProp (nic, (const xmlChar *)"type", (const xmlChar *)"mcast");
+      node = xmlNewChild (nic, NULL, (const xmlChar *)"source", NULL);
+      xmlNewProp (node, (const xmlChar *)"address", (const xmlChar *)group);
+      xmlNewProp (node, (const xmlChar *)"port", (const xmlChar *)(colon + 1));
+      node = xmlNewChild (nic, NULL, (const xmlChar *)"model", NULL);
+      xmlNewProp (node, (const xmlChar *)"type", (const xmlChar *)model);
+    }
+  edited = doc_to_string (doc);
+  return gvir_config_domain_new_from_xml (edited, error);
+}
+
 /**
  * terra_domain_builder_build:
  * @spec: validated choices (name, memory in MiB, vCPUs, media)
@@ -369,7 +434,8 @@ static const char spice_graphics_xml[] =
  * guest: q35 (from @caps), ACPI/APIC, host-passthrough CPU under KVM, the
  * disk on virtio or SATA and the NIC virtio or e1000e as libosinfo says the
  * OS supports, the media as a read-only SATA CD-ROM, user-mode networking
- * (no root needed), QXL video, SPICE that listens on nothing, a qemu-xhci USB
+ * (no root needed; left out with @spec's no_nat), a multicast socket network
+ * card per lab segment (`<interface type='mcast'>`), QXL video, SPICE that listens on nothing, a qemu-xhci USB
  * controller with a USB tablet (absolute pointer), the spice-vdagent
  * channel, a serial console, virtio balloon and RNG; plus libosinfo's and
  * our own metadata (OS, media, created, volumes Terrarium owns).
@@ -481,9 +547,12 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
   if (spec->media_path != NULL)
     add_cdrom (domain, spec->media_path, virtio_disk ? "sda" : "sdb");
 
-  nic = gvir_config_domain_interface_user_new ();
-  gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), virtio_net ? "virtio" : "e1000e");
-  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (nic));
+  if (!spec->no_nat)
+    {
+      nic = gvir_config_domain_interface_user_new ();
+      gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), virtio_net ? "virtio" : "e1000e");
+      gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (nic));
+    }
 
   spice = gvir_config_domain_graphics_spice_new_from_xml (spice_graphics_xml, &local_error);
   if (spice == NULL)
@@ -533,6 +602,10 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
       return NULL;
     }
 
+  if (spec->lab_segments != NULL && spec->lab_segments[0] != NULL)
+    return add_mcast_interfaces (g_steal_pointer (&domain), (const char * const *)spec->lab_segments,
+                                 virtio_net ? "virtio" : "e1000e", error);
+
   return g_steal_pointer (&domain);
 }
 
@@ -540,6 +613,9 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
  * terra_volume_builder_build:
  * @volume_name: the volume's file name in the pool, e.g. "demo.qcow2"
  * @capacity_gib: virtual size in GiB
+ * @backing_path: (nullable): an image the volume is a qcow2 overlay of
+ *   (linked clone: reads fall through to it, writes stay in the volume)
+ * @backing_format: (nullable): "qcow2" or "raw", the format of @backing_path
  *
  * A qcow2 volume, thin (no preallocation), as the guest's disk.
  *
@@ -547,7 +623,9 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
  */
 GVirConfigStorageVol *
 terra_volume_builder_build (const char *volume_name,
-                            guint64     capacity_gib)
+                            guint64     capacity_gib,
+                            const char *backing_path,
+                            const char *backing_format)
 {
   GVirConfigStorageVol *vol = gvir_config_storage_vol_new ();
   g_autoptr(GVirConfigStorageVolTarget) target = gvir_config_storage_vol_target_new ();
@@ -557,6 +635,15 @@ terra_volume_builder_build (const char *volume_name,
   gvir_config_storage_vol_set_allocation (vol, 0);
   gvir_config_storage_vol_target_set_format (target, "qcow2");
   gvir_config_storage_vol_set_target (vol, target);
+  if (backing_path != NULL)
+    {
+      /* libvirt-gconfig declares no autoptr for this type. */
+      GVirConfigStorageVolBackingStore *backing = gvir_config_storage_vol_backing_store_new ();
+      gvir_config_storage_vol_backing_store_set_path (backing, backing_path);
+      gvir_config_storage_vol_backing_store_set_format (backing, backing_format ? backing_format : "raw");
+      gvir_config_storage_vol_set_backing_store (vol, backing);
+      g_object_unref (backing);
+    }
   return vol;
 }
 
@@ -686,6 +773,9 @@ terra_domain_metadata_apply (GVirConfigDomain           *domain,
   add_text_child (root, "os-name", md->os_name);
   add_text_child (root, "media", md->media_path);
   add_text_child (root, "created", md->created);
+  add_text_child (root, "base-image", md->base_image);
+  add_text_child (root, "lab", md->lab_name);
+  add_text_child (root, "lab-file", md->lab_file);
   for (guint i = 0; md->volumes != NULL && md->volumes[i] != NULL; i++)
     add_text_child (root, "volume", md->volumes[i]);
   ours = node_to_string (root);

@@ -54,6 +54,9 @@ typedef struct {
   char    *media_path;   /* the installer media, or NULL */
   char    *created;      /* ISO 8601 UTC, or NULL */
   char   **volumes;      /* NULL-terminated: storage volume paths the app created (delete removes these) */
+  char    *base_image;   /* the image the disk is an overlay of (never deleted), or NULL */
+  char    *lab_name;     /* the lab the machine belongs to, or NULL */
+  char    *lab_file;     /* that lab's file, or NULL */
 } TerraDomainMetadata;
 
 TerraDomainMetadata *terra_domain_metadata_parse (const char          *domain_xml);
@@ -82,6 +85,8 @@ char    *terra_domain_xml_set_transient      (const char *domain_xml,
                                               GError    **error);
 
 GVirConfigStorageVol *terra_volume_builder_build (const char           *volume_name,
-                                                  guint64               capacity_gib);
+                                                  guint64               capacity_gib,
+                                                  const char           *backing_path,
+                                                  const char           *backing_format);
 
 G_END_DECLS

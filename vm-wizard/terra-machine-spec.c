@@ -57,6 +57,12 @@ terra_machine_spec_copy (const TerraMachineSpec *spec)
   copy->memory_mib = spec->memory_mib;
   copy->vcpus = spec->vcpus;
   copy->disk_gib = spec->disk_gib;
+  copy->base_image = g_strdup (spec->base_image);
+  copy->base_format = g_strdup (spec->base_format);
+  copy->no_nat = spec->no_nat;
+  copy->lab_segments = g_strdupv (spec->lab_segments);
+  copy->lab_name = g_strdup (spec->lab_name);
+  copy->lab_file = g_strdup (spec->lab_file);
   return copy;
 }
 
@@ -76,6 +82,11 @@ terra_machine_spec_free (TerraMachineSpec *spec)
   g_free (spec->os_id);
   g_free (spec->os_short_id);
   g_free (spec->os_name);
+  g_free (spec->base_image);
+  g_free (spec->base_format);
+  g_strfreev (spec->lab_segments);
+  g_free (spec->lab_name);
+  g_free (spec->lab_file);
   g_free (spec);
 }
 

@@ -19,6 +19,17 @@ G_BEGIN_DECLS
  * @memory_mib: RAM in MiB
  * @vcpus: number of vCPUs
  * @disk_gib: disk virtual size in GiB
+ * @base_image: (nullable): absolute path of a disk image (qcow2 or raw) the
+ *   new disk is a qcow2 overlay of (a linked clone: the image is only read,
+ *   never changed), or %NULL for a blank disk
+ * @base_format: "qcow2" or "raw", the format of @base_image
+ * @no_nat: %TRUE for no NAT network card (a lab VM that only sees its lab
+ *   networks); the default %FALSE gives user-mode NAT
+ * @lab_segments: (nullable) (array zero-terminated=1): lab network segments
+ *   to attach, each "GROUP:PORT" of a multicast UDP socket network
+ *   (QEMU `-netdev socket,mcast=`, libvirt `<interface type='mcast'>`)
+ * @lab_name: (nullable): the lab this machine belongs to (our metadata)
+ * @lab_file: (nullable): absolute path of that lab's file
  *
  * The user's choices: the only thing the wizard (or terrarium-ctl create)
  * hands to the VM creator.
@@ -32,6 +43,12 @@ typedef struct {
   guint64  memory_mib;
   guint    vcpus;
   guint64  disk_gib;
+  char    *base_image;
+  char    *base_format;
+  gboolean no_nat;
+  char   **lab_segments;
+  char    *lab_name;
+  char    *lab_file;
 } TerraMachineSpec;
 
 #define TERRA_TYPE_MACHINE_SPEC (terra_machine_spec_get_type ())

@@ -227,7 +227,8 @@ terra_vm_creator_create_sync (TerraConnection         *connection,
     return NULL;
 
   base = terra_storage_volume_base_name (spec->name);
-  tx.vol = terra_storage_create_volume (tx.pool, base, spec->disk_gib, error);
+  tx.vol = terra_storage_create_volume (tx.pool, base, spec->disk_gib,
+                                        spec->base_image, spec->base_format, error);
   if (tx.vol == NULL)
     return NULL;
   disk_path = virStorageVolGetPath (tx.vol);
