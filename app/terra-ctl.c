@@ -27,21 +27,11 @@
 #include "terra-media-info.h"
 #include "terra-settings.h"
 #include "terra-vm-creator.h"
-
-/* Exit codes: 0 success, 1 failure (one line on stderr), 2 bad usage. */
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
-
-#define SCREENSHOT_TIMEOUT_MS 15000
-
-typedef struct {
-  const char *uri;
-  TerraConnection *connection;
-  guint64 reserve_mib; /* host reserve from the settings; 0 = automatic */
-} Ctl;
+#include "terra-ctl-private.h"
 
 typedef int (*CommandFunc) (Ctl *ctl, int argc, char **argv);
 
-static int
+int
 fail (const GError *error)
 {
   g_autofree char *summary = terra_error_get_summary (error);
@@ -55,7 +45,7 @@ fail (const GError *error)
   return EXIT_FAIL;
 }
 
-static int
+int
 usage_error (const char *message)
 {
   g_printerr ("terrarium-ctl: %s\n", message);
@@ -63,7 +53,7 @@ usage_error (const char *message)
   return EXIT_USAGE;
 }
 
-static gboolean
+gboolean
 ensure_connected (Ctl     *ctl,
                   GError **error)
 {
@@ -106,7 +96,7 @@ find_machine (Ctl         *ctl,
   return machine;
 }
 
-static void
+void
 print_json (JsonNode *node)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -342,7 +332,7 @@ cmd_detect (Ctl   *ctl,
 
 /* --- budget ---------------------------------------------------------------- */
 
-static void
+void
 add_report_json (JsonBuilder             *b,
                  const TerraBudgetReport *report)
 {
@@ -379,7 +369,7 @@ add_report_json (JsonBuilder             *b,
 
 /* Prints the findings on stderr; returns FALSE (after saying why) when the
  * verdict is over and @force is not set. */
-static gboolean
+gboolean
 budget_allows (const TerraBudgetReport *report,
                gboolean                 force,
                const char              *force_hint)
@@ -1268,6 +1258,7 @@ static const struct {
   { "screenshot", cmd_screenshot, N_("Save the screen: screenshot NAME FILE.png") },
   { "type", cmd_type, N_("Type on the guest’s keyboard: type NAME TEXT") },
   { "host", cmd_host, N_("Host resources: host [--json]") },
+  { "lab", terra_ctl_cmd_lab, N_("Labs: lab validate|up|down|reset|baseline|status|destroy FILE [--json] [--force] [--timeout S] | lab export FILE OUT.tar.gz | lab import ARCHIVE DIR") },
   { "budget", cmd_budget, N_("Budget verdict for a new VM: budget [--memory MIB] [--vcpus N] [--disk GIB] [--no-start] [--json]") },
 };
 

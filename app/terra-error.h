@@ -33,6 +33,8 @@ typedef enum {
   TERRA_ERROR_NO_KVM,            /* KVM asked for but not available */
   TERRA_ERROR_NOT_ENOUGH_MEMORY, /* the host cannot give what is asked */
   TERRA_ERROR_WRONG_STATE,       /* e.g. shutting down a machine that is off */
+  TERRA_ERROR_INVALID_LAB,       /* a lab file with problems (each one with file:line:column) */
+  TERRA_ERROR_DOWNLOAD,          /* a download failed or its checksum did not match */
 } TerraError;
 
 GQuark  terra_error_quark        (void);

@@ -519,6 +519,10 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
   boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
   boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
   gvir_config_domain_os_set_boot_devices (dom_os, boot);
+  /* UEFI: libvirt picks an OVMF build from the firmware descriptors
+   * (Debian's ovmf) that fits the machine type. */
+  if (spec->uefi)
+    gvir_config_domain_os_set_firmware (dom_os, GVIR_CONFIG_DOMAIN_OS_FIRMWARE_EFI);
   g_list_free (boot);
   gvir_config_domain_set_os (domain, dom_os);
 

@@ -59,6 +59,7 @@ terra_machine_spec_copy (const TerraMachineSpec *spec)
   copy->disk_gib = spec->disk_gib;
   copy->base_image = g_strdup (spec->base_image);
   copy->base_format = g_strdup (spec->base_format);
+  copy->uefi = spec->uefi;
   copy->no_nat = spec->no_nat;
   copy->lab_segments = g_strdupv (spec->lab_segments);
   copy->lab_name = g_strdup (spec->lab_name);

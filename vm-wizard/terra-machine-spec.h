@@ -23,6 +23,7 @@ G_BEGIN_DECLS
  *   new disk is a qcow2 overlay of (a linked clone: the image is only read,
  *   never changed), or %NULL for a blank disk
  * @base_format: "qcow2" or "raw", the format of @base_image
+ * @uefi: boot with UEFI firmware (libvirt picks OVMF; else BIOS)
  * @no_nat: %TRUE for no NAT network card (a lab VM that only sees its lab
  *   networks); the default %FALSE gives user-mode NAT
  * @lab_segments: (nullable) (array zero-terminated=1): lab network segments
@@ -45,6 +46,7 @@ typedef struct {
   guint64  disk_gib;
   char    *base_image;
   char    *base_format;
+  gboolean uefi;
   gboolean no_nat;
   char   **lab_segments;
   char    *lab_name;

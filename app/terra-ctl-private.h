@@ -1,0 +1,48 @@
+/* terra-ctl-private.h — what the parts of terrarium-ctl share
+ *
+ * Copyright 2026 The Terrarium authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "terra-budget.h"
+#include "terra-connection.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes: 0 success, 1 failure (one line on stderr), 2 bad usage. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+#define SCREENSHOT_TIMEOUT_MS 15000
+
+typedef struct {
+  const char *uri;
+  TerraConnection *connection;
+  guint64 reserve_mib; /* host reserve from the settings; 0 = automatic */
+} Ctl;
+
+/* Prints the error as one line on stderr; returns EXIT_FAIL. */
+int      fail             (const GError *error);
+/* Prints the message and a hint on stderr; returns EXIT_USAGE. */
+int      usage_error      (const char   *message);
+/* Connects to ctl->uri once. */
+gboolean ensure_connected (Ctl          *ctl,
+                           GError      **error);
+/* Pretty-prints @node on stdout. */
+void     print_json       (JsonNode     *node);
+/* The report's verdict, totals and findings as members of the open object. */
+void     add_report_json  (JsonBuilder  *b,
+                           const TerraBudgetReport *report);
+/* Findings on stderr; FALSE (after @force_hint) when over budget without @force. */
+gboolean budget_allows    (const TerraBudgetReport *report,
+                           gboolean      force,
+                           const char   *force_hint);
+
+/* terra-ctl-lab.c */
+int      terra_ctl_cmd_lab (Ctl   *ctl,
+                            int    argc,
+                            char **argv);
+
+G_END_DECLS
