@@ -284,6 +284,11 @@ read_number (Reader      *r,
   if (node == NULL)
     return TRUE;
   text = scalar (node);
+  if (text != NULL && !is_plain (node) && g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &value, NULL))
+    {
+      NODE_PROBLEM (r, node, _("%s must be a whole number of %s without quotes, got the text \"%s\""), key, unit, text);
+      return FALSE;
+    }
   if (text == NULL || !is_plain (node) || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &value, NULL))
     {
       g_autofree char *got = describe (node);
@@ -438,6 +443,20 @@ has_suffix_ci (const char *text,
   return g_str_has_suffix (lower, suffix);
 }
 
+static gboolean
+is_iso9660 (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  char magic[5] = { 0 };
+  gsize got = 0;
+
+  return in != NULL &&
+         g_seekable_seek (G_SEEKABLE (in), 32769, G_SEEK_SET, NULL, NULL) &&
+         g_input_stream_read_all (G_INPUT_STREAM (in), magic, sizeof magic, &got, NULL, NULL) &&
+         got == sizeof magic && memcmp (magic, "CD001", 5) == 0;
+}
+
 /* A local file source: installer media (*.iso) or a disk image to overlay. */
 static void
 check_file_source (Reader      *r,
@@ -465,7 +484,13 @@ check_file_source (Reader      *r,
       return;
     }
   if (has_suffix_ci (vm->source, ".iso"))
-    return;  /* installer media: the VM gets a blank disk */
+    {
+      /* Installer media: the VM gets a blank disk. An ISO 9660 image has
+       * "CD001" at byte 32769 (ECMA-119, the primary volume descriptor). */
+      if (!is_iso9660 (vm->source))
+        NODE_PROBLEM (r, node, _("source “%s” is named .iso but is not an ISO 9660 disc image"), text);
+      return;
+    }
 
   if (!inspect_image (vm->source, &format, &virtual_size, &backing, &error))
     {
@@ -787,7 +812,7 @@ read_lab (Reader      *r,
     NODE_PROBLEM (r, root, _("the lab needs “vms”, a list of virtual machines"));
   else if (n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.start == n->data.sequence.items.top)
     {
-      g_autofree char *got = describe (n);
+      g_autofree char *got = n->type == YAML_SEQUENCE_NODE ? g_strdup (_("an empty list")) : describe (n);
       NODE_PROBLEM (r, n, _("vms must be a list of at least one VM, got %s"), got);
     }
   else
