@@ -304,7 +304,8 @@ terra_ctl_cmd_lab (Ctl   *ctl,
               g_printerr ("terrarium-ctl: %s: %s\n",
                           f->severity == TERRA_BUDGET_OVER ? _("over budget") : _("warning"), f->message);
           }
-      g_print (_("Bringing the lab “%s” up (%u VMs)…\n"), lab->name, lab->vms->len);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Bringing the lab “%s” up (%u VM)…\n", "Bringing the lab “%s” up (%u VMs)…\n",
+                            lab->vms->len), lab->name, lab->vms->len);
       ok = terra_lab_up_sync (ctl->connection, lab, ctl->reserve_mib, force, print_progress, NULL, NULL, &error);
       if (!ok && g_error_matches (error, TERRA_ERROR, TERRA_ERROR_INVALID_LAB))
         {
