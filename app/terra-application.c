@@ -13,6 +13,7 @@
  *   terrarium                 open the window
  *   terrarium --open NAME     show that machine's display, starting it if off
  *   terrarium PATH            open the create flow with PATH as installer media
+ *   terrarium LAB             open the lab window for LAB (*.terrarium-lab.yaml)
  */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 #include "terra-machine-store.h"
 #include "terra-preferences-window.h"
 #include "terra-settings.h"
+#include "terra-lab.h"
 #include "terra-window.h"
 
 struct _TerraApplication
@@ -41,7 +43,9 @@ static const char app_css[] =
   ".terra-display { background-color: black; }\n"
   ".terra-thumbnail { background-color: black; border-radius: 4px; }\n"
   ".terra-badge { background-color: alpha(@accent_bg_color, 0.15); color: @accent_color; border-radius: 9999px;"
-  " padding: 2px 10px; font-size: smaller; font-weight: bold; }\n";
+  " padding: 2px 10px; font-size: smaller; font-weight: bold; }\n"
+  ".terra-lab-notes { padding: 12px; }\n"
+  ".terra-group-header { padding: 10px 12px 6px 12px; background-color: alpha(@accent_bg_color, 0.08); }\n";
 
 static void
 on_open_done (GObject      *source,
@@ -210,7 +214,11 @@ terra_application_command_line (GApplication            *app,
   else if (files != NULL && files[0] != NULL)
     {
       g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (cmdline, files[0]);
-      terra_window_create_machine (window, file);
+      g_autofree char *name = g_file_get_basename (file);
+      if (name != NULL && g_str_has_suffix (name, TERRA_LAB_SUFFIX))
+        terra_window_open_lab (window, file);
+      else
+        terra_window_create_machine (window, file);
     }
   return 0;
 }

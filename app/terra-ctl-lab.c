@@ -14,6 +14,7 @@
 #include "terra-lab.h"
 #include "terra-lab-archive.h"
 #include "terra-lab-runner.h"
+#include "terra-settings.h"
 
 static GMutex print_lock;
 
@@ -224,11 +225,11 @@ terra_ctl_cmd_lab (Ctl   *ctl,
                    char **argv)
 {
   gboolean json = FALSE, force = FALSE;
-  int timeout = 60;
+  int timeout = -1;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (validate, status)"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Bring the lab up even when it is over the host budget"), NULL },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_("Seconds each guest gets to shut down before it is forced off (down; default 60)"), N_("S") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_("Seconds each guest gets to shut down before it is forced off (down; default: the shutdown-timeout preference, 60)"), N_("S") },
     { NULL }
   };
   static const char * const verbs[] = {
@@ -253,8 +254,13 @@ terra_ctl_cmd_lab (Ctl   *ctl,
   two_args = g_str_equal (verb, "export") || g_str_equal (verb, "import");
   if (argc != (two_args ? 4 : 3))
     return usage_error (_("Wrong number of arguments."));
-  if (timeout < 0)
+  if (timeout < -1)
     return usage_error (_("--timeout must be zero or more seconds."));
+  if (timeout == -1)
+    {
+      g_autoptr(TerraSettings) settings = terra_settings_new ();
+      timeout = (int)terra_settings_get_shutdown_timeout_s (settings);
+    }
   file = argv[2];
 
   if (g_str_equal (verb, "validate"))

@@ -68,7 +68,8 @@ finding_same (const TerraBudgetFinding *a,
  * with terra_budget_evaluate(), each counted as running (and its disk as
  * committed) for the ones after it, so the last evaluation sees the whole
  * lab running next to what already runs. A lab VM already running is not
- * counted twice. Findings of the same rule keep the last (largest) one.
+ * counted twice. Findings of the same rule keep the last (largest) one; the
+ * report's running totals are those with the whole lab running.
  * Pure: no I/O.
  *
  * Returns: (transfer full): the combined report
@@ -127,8 +128,6 @@ terra_lab_evaluate_budget (const TerraBudgetSnapshot *snapshot,
         *first_over = (int)i;
       combined->verdict = MAX (combined->verdict, report->verdict);
       combined->reserve_mib = report->reserve_mib;
-      combined->running_memory_mib = report->running_memory_mib;
-      combined->running_vcpus = report->running_vcpus;
 
       /* Move the findings over, replacing earlier ones of the same rule
        * (the arrays free their elements with the budget's own function). */
@@ -178,6 +177,20 @@ terra_lab_evaluate_budget (const TerraBudgetSnapshot *snapshot,
         }
     }
 
+  /* Totals with the whole lab running, whether or not it needed evaluating. */
+  combined->running_memory_mib = 0;
+  combined->running_vcpus = 0;
+  for (guint j = 0; j < machines->len; j++)
+    {
+      const TerraBudgetMachine *m = &g_array_index (machines, TerraBudgetMachine, j);
+      if (m->running)
+        {
+          combined->running_memory_mib += m->memory_mib;
+          combined->running_vcpus += m->vcpus;
+        }
+    }
+  if (combined->reserve_mib == 0)
+    combined->reserve_mib = terra_budget_reserve_mib (snapshot->host.memory_total_mib, reserve_mib);
   for (guint j = 0; j < machines->len; j++)
     g_free (g_array_index (machines, TerraBudgetMachine, j).name);
 

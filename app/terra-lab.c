@@ -820,6 +820,18 @@ read_lab (Reader      *r,
       read_vm (r, lab, yaml_document_get_node (r->doc, *item));
 }
 
+static int
+compare_problems (gconstpointer a,
+                  gconstpointer b)
+{
+  const TerraLabProblem *pa = *(TerraLabProblem * const *)a;
+  const TerraLabProblem *pb = *(TerraLabProblem * const *)b;
+
+  if (pa->line != pb->line)
+    return pa->line < pb->line ? -1 : 1;
+  return pa->column < pb->column ? -1 : pa->column > pb->column;
+}
+
 /**
  * terra_lab_load_from_data:
  * @data: the file's contents (UTF-8 YAML)
@@ -827,7 +839,7 @@ read_lab (Reader      *r,
  * @path: the file's path as the user named it (relative sources are looked
  *   up next to it; messages name it)
  * @problems: (out) (optional) (element-type TerraLabProblem) (transfer full):
- *   every problem found, in file order
+ *   every problem found, sorted by line and column
  * @error: %TERRA_ERROR_INVALID_LAB when there is any problem (the message
  *   lists them all, one "FILE:LINE:COLUMN: what" per line)
  *
@@ -888,6 +900,7 @@ terra_lab_load_from_data (const char  *data,
       yaml_parser_delete (&parser);
     }
 
+  g_ptr_array_sort (found, compare_problems);  /* stable: file order */
   if (found->len > 0)
     {
       g_autofree char *text = terra_lab_format_problems (found);

@@ -44,6 +44,7 @@ typedef struct {
   gboolean           sound;              /* has a sound card */
   char              *video;              /* "qxl", "virtio"… */
   char              *lab;                /* the lab it belongs to, or NULL */
+  char              *lab_file;           /* that lab's file, or NULL */
 } MachineInfo;
 
 struct _TerraMachine
@@ -90,6 +91,7 @@ machine_info_clear (MachineInfo *info)
   g_clear_pointer (&info->os_name, g_free);
   g_clear_pointer (&info->media_path, g_free);
   g_clear_pointer (&info->lab, g_free);
+  g_clear_pointer (&info->lab_file, g_free);
   g_clear_pointer (&info->description, g_free);
   g_clear_pointer (&info->video, g_free);
 }
@@ -265,6 +267,7 @@ fetch_info (virDomainPtr   domain,
       info->os_name = g_strdup (md->os_name);
       info->media_path = g_strdup (md->media_path);
       info->lab = g_strdup (md->lab_name);
+      info->lab_file = g_strdup (md->lab_file);
     }
   return info;
 }
@@ -323,6 +326,8 @@ apply_info (TerraMachine      *self,
   SET_NUM (autostart, PROP_AUTOSTART);
   SET_NUM (reset_on_shutdown, PROP_RESET_ON_SHUTDOWN);
   SET_STR (lab, PROP_LAB);
+  g_free (self->info.lab_file);
+  self->info.lab_file = g_strdup (info->lab_file);
   self->info.network = info->network;
   self->info.sound = info->sound;
   g_free (self->info.video);
@@ -494,6 +499,14 @@ terra_machine_get_lab (TerraMachine *self)
 {
   g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
   return self->info.lab;
+}
+
+/** terra_machine_get_lab_file: Returns: (transfer none) (nullable): the path of its lab's file */
+const char *
+terra_machine_get_lab_file (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
+  return self->info.lab_file;
 }
 
 /** terra_machine_get_media_path: Returns: (transfer none) (nullable): the installer media it was created from */

@@ -254,6 +254,21 @@ terra_preferences_window_new (GtkWindow     *parent,
                                                        : g_str_equal (close_action, "save") ? 2 : 0);
     g_signal_connect (combo, "notify::selected", G_CALLBACK (on_close_action_selected), self);
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (vm_group), combo);
+
+    {
+      GtkWidget *patience = adw_action_row_new ();
+      GtkWidget *spin = gtk_spin_button_new_with_range (5, 600, 5);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (patience), _("Shutdown Patience (seconds)"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (patience),
+                                   _("How long a guest gets to shut down before it is offered to, or made to, force off"));
+      gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Shutdown patience in seconds"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (patience), spin);
+      if (gs != NULL)
+        g_settings_bind (gs, TERRA_SETTINGS_KEY_SHUTDOWN_TIMEOUT, spin, "value", G_SETTINGS_BIND_DEFAULT);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (vm_group), patience);
+    }
     adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (vm_group));
     gtk_widget_set_sensitive (vm_group, gs != NULL);
   }

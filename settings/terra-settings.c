@@ -174,6 +174,22 @@ terra_settings_get_host_reserve_mib (TerraSettings *self)
 }
 
 /**
+ * terra_settings_get_shutdown_timeout_s:
+ * @self: a #TerraSettings
+ *
+ * Returns: seconds a guest gets to shut down (ACPI) before it is offered
+ *   or made to force off; 60 without the schema
+ */
+guint
+terra_settings_get_shutdown_timeout_s (TerraSettings *self)
+{
+  g_return_val_if_fail (TERRA_IS_SETTINGS (self), 60);
+  if (self->settings != NULL)
+    return g_settings_get_uint (self->settings, TERRA_SETTINGS_KEY_SHUTDOWN_TIMEOUT);
+  return 60;
+}
+
+/**
  * terra_settings_get_budget_warnings:
  * @self: a #TerraSettings
  *

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define TERRA_SETTINGS_KEY_HOST_RESERVE    "host-reserve-mib"
 #define TERRA_SETTINGS_KEY_BUDGET_WARNINGS "budget-warnings"
 #define TERRA_SETTINGS_KEY_CLOSE_ACTION    "close-action"
+#define TERRA_SETTINGS_KEY_SHUTDOWN_TIMEOUT "shutdown-timeout"
 #define TERRA_SETTINGS_DEFAULT_URI        "qemu:///session"
 
 #define TERRA_TYPE_SETTINGS (terra_settings_get_type ())
@@ -26,6 +27,7 @@ char          *terra_settings_dup_images_dir     (TerraSettings *self);
 GSettings     *terra_settings_get_gsettings      (TerraSettings *self);
 guint64        terra_settings_get_host_reserve_mib (TerraSettings *self);
 gboolean       terra_settings_get_budget_warnings (TerraSettings *self);
+guint          terra_settings_get_shutdown_timeout_s (TerraSettings *self);
 char          *terra_settings_dup_close_action   (TerraSettings *self);
 
 G_END_DECLS

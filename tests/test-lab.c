@@ -104,7 +104,7 @@ static const BadCase bad_cases[] = {
   { "bool", HEAD "vms:\n  - name: a\n    source: base.qcow2\n    nat: maybe\n",
     { "6:10: nat must be true or false, got \"maybe\"" } },
   { "unknown-key-typo", HEAD "vms:\n  - name: a\n    sorce: base.qcow2\n",
-    { "5:5: unknown key “sorce” in a VM; did you mean “source”?", "4:5: VM “a” needs a “source”" } },
+    { "4:5: VM “a” needs a “source”", "5:5: unknown key “sorce” in a VM; did you mean “source”?" } },
   { "unknown-top-key", HEAD "students: 12\nvms:\n  - name: a\n    source: base.qcow2\n",
     { "3:1: unknown key “students” in a lab file (known keys: format, name" } },
   { "missing-image", HEAD "vms:\n  - name: a\n    source: images/nothing.qcow2\n",
@@ -134,8 +134,8 @@ static const BadCase bad_cases[] = {
   { "unknown-os", HEAD "vms:\n  - name: a\n    source: {os: notanos42}\n",
     { "5:18: os “notanos42” is not in the OS database" } },
   { "all-at-once", HEAD "vms:\n  - name: a\n    memory: lots\n    vcpus: -1\n    disk: 1.5\n",
-    { "5:13: memory must be a whole number", "6:12: vcpus must be a whole number", "7:11: disk must be a whole number",
-      "4:5: VM “a” needs a “source”" } },
+    { "4:5: VM “a” needs a “source”", "5:13: memory must be a whole number", "6:12: vcpus must be a whole number",
+      "7:11: disk must be a whole number" } },
 };
 
 static void
@@ -289,6 +289,9 @@ test_budget (void)
     report = terra_lab_evaluate_budget (&snap, lab, existing, 0, &over);
     g_assert_cmpint (report->verdict, ==, TERRA_BUDGET_OK);
     g_assert_cmpuint (report->findings->len, ==, 0);
+    /* The totals still say what the running lab uses. */
+    g_assert_cmpuint (report->running_memory_mib, ==, 4608);
+    g_assert_cmpuint (report->running_vcpus, ==, 3);
   }
   g_array_unref (snap.machines);
 }

@@ -15,6 +15,8 @@
 #include "terra-error.h"
 #include "terra-host-bar.h"
 #include "terra-host.h"
+#include "terra-lab.h"
+#include "terra-lab-window.h"
 #include "terra-machine-ops.h"
 #include "terra-machine-properties.h"
 #include "terra-machine-row.h"
@@ -41,6 +43,7 @@ struct _TerraWindow
   GtkWidget            *tcg_label;
   GtkWidget            *host_bar;
   GtkFilterListModel   *visible_machines; /* the store minus machines deleted with Undo pending */
+  GtkSortListModel     *grouped_machines; /* …with machines of no lab first, then lab by lab */
   GtkFilter            *not_deleted;
   GHashTable           *pending_deletes;  /* uuid → TerraMachine, until the Undo toast goes */
   TerraBudgetSnapshot  *budget;          /* last snapshot, for the host bar */
@@ -365,9 +368,9 @@ on_action_done (GObject      *source,
     terra_window_show_error (self, error);
 }
 
-/* ACPI shutdown is a request the guest may ignore: after this long, offer Force Off
- * (virt-manager and GNOME Boxes leave the user guessing). */
-#define SHUTDOWN_PATIENCE_S 60
+/* ACPI shutdown is a request the guest may ignore: after the shutdown-timeout
+ * preference (60 s), offer Force Off (virt-manager and GNOME Boxes leave the
+ * user guessing). */
 
 typedef struct {
   GWeakRef      window;
@@ -398,7 +401,7 @@ shutdown_watch_timeout (gpointer data)
   if (self != NULL && terra_machine_get_can_stop (w->machine))
     {
       g_autofree char *title = g_strdup_printf (_("“%s” has not shut down after %d seconds; the guest may ignore the power button"),
-                                                terra_machine_get_name (w->machine), SHUTDOWN_PATIENCE_S);
+                                                terra_machine_get_name (w->machine), terra_settings_get_shutdown_timeout_s (self->settings));
       AdwToast *toast = adw_toast_new (title);
       adw_toast_set_button_label (toast, _("_Force Off"));
       adw_toast_set_timeout (toast, 0);
@@ -420,7 +423,8 @@ run_action (TerraWindow        *self,
       ShutdownWatch *w = g_new0 (ShutdownWatch, 1);
       g_weak_ref_init (&w->window, self);
       w->machine = g_object_ref (machine);
-      g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, SHUTDOWN_PATIENCE_S, shutdown_watch_timeout, w,
+      g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, terra_settings_get_shutdown_timeout_s (self->settings),
+                                  shutdown_watch_timeout, w,
                                   (GDestroyNotify)shutdown_watch_free);
     }
 }
@@ -1081,6 +1085,75 @@ win_new_machine (GtkWidget *w, const char *a, GVariant *p)
 }
 
 static gboolean
+is_lab_file (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  return name != NULL && g_str_has_suffix (name, TERRA_LAB_SUFFIX);
+}
+
+/**
+ * terra_window_open_lab:
+ * @self: a #TerraWindow
+ * @file: a lab file (`*.terrarium-lab.yaml`)
+ *
+ * Shows the lab's window (the one already open for that file, or a new one).
+ */
+void
+terra_window_open_lab (TerraWindow *self,
+                       GFile       *file)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autofree char *path = g_file_get_path (file);
+  TerraLabWindow *lab;
+
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (TERRA_IS_LAB_WINDOW (l->data) && g_strcmp0 (terra_lab_window_get_path (l->data), path) == 0)
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+  lab = terra_lab_window_new (app, self->settings, self->connection, file);
+  gtk_window_present (GTK_WINDOW (lab));
+}
+
+static void
+on_lab_chosen (GtkNativeDialog *dialog,
+               int              response,
+               TerraWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      if (file != NULL)
+        terra_window_open_lab (self, file);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+win_open_lab (GtkWidget *w, const char *a, GVariant *p)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Open a Lab"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Lab files"));
+  gtk_file_filter_add_pattern (filter, "*" TERRA_LAB_SUFFIX);
+  gtk_file_filter_add_mime_type (filter, "application/x-terrarium-lab");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_lab_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+machine_open_lab (GtkWidget *w, const char *a, GVariant *p)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (p, NULL));
+  terra_window_open_lab (TERRA_WINDOW (w), file);
+}
+
+static gboolean
 on_drop (GtkDropTarget *target,
          const GValue  *value,
          double         x,
@@ -1090,6 +1163,11 @@ on_drop (GtkDropTarget *target,
   if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
     {
       GSList *files = g_value_get_boxed (value);
+      if (files != NULL && is_lab_file (files->data))
+        {
+          terra_window_open_lab (self, files->data);
+          return TRUE;
+        }
       if (files != NULL)
         {
           terra_window_create_machine (self, files->data);
@@ -1123,6 +1201,58 @@ create_row (gpointer item,
 
   g_signal_connect_object (item, "notify::state", G_CALLBACK (refresh_budget), self, G_CONNECT_SWAPPED);
   return terra_machine_row_new (TERRA_MACHINE (item));
+}
+
+/* Machines of no lab first, then lab by lab (the sort is stable: the
+ * store's order within a group). */
+static int
+compare_labs (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  const char *la = terra_machine_get_lab (TERRA_MACHINE ((gpointer)a));
+  const char *lb = terra_machine_get_lab (TERRA_MACHINE ((gpointer)b));
+
+  if (la == NULL || lb == NULL)
+    return (la != NULL) - (lb != NULL);
+  return g_utf8_collate (la, lb);
+}
+
+/* A lab's machines are grouped under a header with the lab's name and a
+ * button that opens the lab's window. */
+static void
+update_group_header (GtkListBoxRow *row,
+                     GtkListBoxRow *before,
+                     gpointer       user_data)
+{
+  TerraMachine *machine = terra_machine_row_get_machine (TERRA_MACHINE_ROW (row));
+  const char *lab = terra_machine_get_lab (machine);
+  const char *prev = before ? terra_machine_get_lab (terra_machine_row_get_machine (TERRA_MACHINE_ROW (before))) : NULL;
+  GtkWidget *header, *title, *button;
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (lab, prev) == 0 || (lab == NULL && before == NULL))
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_add_css_class (header, "terra-group-header");
+  text = lab != NULL ? g_strdup_printf (_("Lab “%s”"), lab) : g_strdup (_("Other Virtual Machines"));
+  title = gtk_label_new (text);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_box_append (GTK_BOX (header), title);
+  if (lab != NULL && terra_machine_get_lab_file (machine) != NULL)
+    {
+      button = gtk_button_new_with_label (_("Open Lab"));
+      gtk_widget_add_css_class (button, "flat");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-lab-file");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", terra_machine_get_lab_file (machine));
+      gtk_box_append (GTK_BOX (header), button);
+    }
+  gtk_list_box_row_set_header (row, header);
 }
 
 static void
@@ -1173,6 +1303,7 @@ build_collection (TerraWindow *self)
   gtk_widget_set_tooltip_text (add, _("New Virtual Machine (Ctrl+N)"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "win.new-machine");
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), add);
+  g_menu_append (menu, _("Open _Lab…"), "win.open-lab");
   g_menu_append (menu, _("_Preferences"), "app.preferences");
   g_menu_append (menu, _("_Keyboard Shortcuts"), "win.show-help-overlay");
   g_menu_append (menu, _("_About Terrarium"), "app.about");
@@ -1234,7 +1365,10 @@ build_collection (TerraWindow *self)
   self->visible_machines = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
                                                       g_object_ref (self->not_deleted));
   g_signal_connect_swapped (self->visible_machines, "items-changed", G_CALLBACK (update_content), self);
-  gtk_list_box_bind_model (GTK_LIST_BOX (self->list), G_LIST_MODEL (self->visible_machines), create_row, self, NULL);
+  self->grouped_machines = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->visible_machines)),
+                                                    GTK_SORTER (gtk_custom_sorter_new (compare_labs, NULL, NULL)));
+  gtk_list_box_bind_model (GTK_LIST_BOX (self->list), G_LIST_MODEL (self->grouped_machines), create_row, self, NULL);
+  gtk_list_box_set_header_func (GTK_LIST_BOX (self->list), update_group_header, NULL, NULL);
   g_signal_connect (self->list, "row-activated", G_CALLBACK (on_row_activated), self);
   gtk_widget_set_valign (self->list, GTK_ALIGN_START);
   gtk_widget_set_margin_top (self->list, 24);
@@ -1337,6 +1471,7 @@ terra_window_dispose (GObject *object)
   g_clear_handle_id (&self->thumbnail_timer, g_source_remove);
   flush_pending_deletes (self);
   g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
+  g_clear_object (&self->grouped_machines);
   g_clear_object (&self->visible_machines);
   g_clear_object (&self->not_deleted);
   g_clear_pointer (&self->budget, terra_budget_snapshot_free);
@@ -1352,6 +1487,8 @@ terra_window_class_init (TerraWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = on_close_request;
 
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, win_new_machine);
+  gtk_widget_class_install_action (widget_class, "win.open-lab", NULL, win_open_lab);
+  gtk_widget_class_install_action (widget_class, "win.open-lab-file", "s", machine_open_lab);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, win_back);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, win_reconnect);
   gtk_widget_class_install_action (widget_class, "win.start-shown", NULL, win_start_shown);
@@ -1372,6 +1509,7 @@ terra_window_class_init (TerraWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.machine-properties", "s", machine_properties);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-machine", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.open-lab", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
 }
 
@@ -1391,6 +1529,7 @@ build_shortcuts_window (void)
                                         "<child><object class='GtkShortcutsSection'><property name='section-name'>main</property>");
   const struct { const char *group; const char *accel; const char *title; } items[] = {
     { N_("General"), "&lt;Control&gt;n", N_("New virtual machine") },
+    { N_("General"), "&lt;Control&gt;l", N_("Open a lab") },
     { N_("General"), "&lt;Control&gt;comma", N_("Preferences") },
     { N_("General"), "&lt;Control&gt;q", N_("Quit") },
     { N_("General"), "&lt;Control&gt;question", N_("Keyboard shortcuts") },

@@ -26,6 +26,9 @@ void         terra_window_open_machine     (TerraWindow       *self,
 /* Opens the create wizard, with @file pre-selected when not %NULL. */
 void         terra_window_create_machine   (TerraWindow       *self,
                                             GFile             *file);
+/* Shows the lab window for @file (a *.terrarium-lab.yaml). */
+void         terra_window_open_lab         (TerraWindow       *self,
+                                            GFile             *file);
 /* Shows an error as a toast; the detail (e.g. libvirt's message) is one click away. */
 void         terra_window_show_error       (TerraWindow       *self,
                                             const GError      *error);
