@@ -1,4 +1,4 @@
-/* test-lab.c — lab files: every problem with its position; a valid lab read
+/* test-lab-file.c — lab files: every problem with its position; a valid lab read
  * right; the lab's one budget verdict
  *
  * Copyright 2026 The Terrarium authors
@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -227,6 +228,35 @@ test_valid (void)
   }
 }
 
+/* The example in data/examples/ stays valid (with a base image next to it). */
+static void
+test_example (void)
+{
+  g_autofree char *example = g_test_build_filename (G_TEST_DIST, "..", "data", "examples",
+                                                    "networking-101.terrarium-lab.yaml", NULL);
+  g_autofree char *images = g_build_filename (tmpdir, "images", NULL);
+  g_autofree char *link = g_build_filename (images, "base.qcow2", NULL);
+  g_autofree char *target = g_build_filename (tmpdir, "base.qcow2", NULL);
+  g_autofree char *copy = g_build_filename (tmpdir, "example.terrarium-lab.yaml", NULL);
+  g_autofree char *data = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraLab) lab = NULL;
+
+  g_assert_true (g_file_get_contents (example, &data, NULL, NULL));
+  g_assert_true (g_file_set_contents (copy, data, -1, NULL));
+  g_mkdir_with_parents (images, 0755);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  lab = terra_lab_load (copy, &problems, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lab->vms->len, ==, 3);
+  g_assert_cmpuint (lab->networks->len, ==, 2);
+  g_assert_true (terra_lab_find_vm (lab, "server")->disposable);
+  g_unlink (link);
+  g_rmdir (images);
+  g_unlink (copy);
+}
+
 static void
 test_load_missing_file (void)
 {
@@ -311,6 +341,7 @@ main (int   argc,
     }
   g_test_add_func ("/lab/valid", test_valid);
   g_test_add_func ("/lab/missing-file", test_load_missing_file);
+  g_test_add_func ("/lab/example", test_example);
   g_test_add_func ("/lab/budget", test_budget);
   ret = g_test_run ();
   remove_fixtures ();
