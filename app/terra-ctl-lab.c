@@ -313,10 +313,14 @@ terra_ctl_cmd_lab (Ctl   *ctl,
       g_print (g_dngettext (GETTEXT_PACKAGE, "Bringing the lab “%s” up (%u VM)…\n", "Bringing the lab “%s” up (%u VMs)…\n",
                             lab->vms->len), lab->name, lab->vms->len);
       ok = terra_lab_up_sync (ctl->connection, lab, ctl->reserve_mib, force, print_progress, NULL, NULL, &error);
-      if (!ok && g_error_matches (error, TERRA_ERROR, TERRA_ERROR_INVALID_LAB))
+      if (!ok && (g_error_matches (error, TERRA_ERROR, TERRA_ERROR_INVALID_LAB) ||
+                  g_error_matches (error, TERRA_ERROR, TERRA_ERROR_NOT_ENOUGH_MEMORY)))
         {
           g_printerr ("%s\n", error->message);
-          g_printerr ("terrarium-ctl: %s\n", _("Refused: nothing was created. Use --force to bring the lab up anyway when it is only over budget."));
+          g_printerr ("terrarium-ctl: %s\n",
+                      error->code == TERRA_ERROR_NOT_ENOUGH_MEMORY
+                      ? _("Refused: nothing was created. Use --force to bring the lab up anyway.")
+                      : _("Refused: nothing was created."));
           return EXIT_FAIL;
         }
       if (ok)

@@ -20,7 +20,6 @@
 #include "terra-lab-runner.h"
 #include "terra-machine-ops.h"
 #include "terra-machine.h"
-#include "terra-settings.h"
 #include "terra-vm-creator.h"
 
 /*
@@ -381,22 +380,20 @@ take_baseline (Job           *job,
 
 /* --- up ------------------------------------------------------------------- */
 
+/* Downloads live next to the pool's folder, not in it: libvirt lists a
+ * pool folder's subfolders as volumes. */
 static char *
 fetch_source (Job         *job,
               TerraLabVm  *vm,
               GError     **error)
 {
-  g_autoptr(TerraSettings) settings = NULL;
-  g_autofree char *images = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *message = NULL;
 
   if (vm->source_kind == TERRA_LAB_SOURCE_FILE)
     return g_strdup (vm->source);
 
-  settings = terra_settings_new ();
-  images = terra_settings_dup_images_dir (settings);
-  dir = g_build_filename (images, "downloads", NULL);
+  dir = g_build_filename (g_get_user_data_dir (), "terrarium", "downloads", NULL);
   message = g_strdup_printf (_("downloading %s"), vm->url);
   say (job, vm, message);
   return terra_download_sync (vm->url, dir, vm->sha256, NULL, NULL, job->cancellable, error);
@@ -538,9 +535,9 @@ existing_domains (virConnectPtr   conn,
  * @lab: a checked lab
  * @reserve_mib: RAM kept for the host (0 = automatic)
  * @problems: (out) (optional) (element-type TerraLabProblem) (transfer full):
- *   the budget's findings as lab problems (at the line of the VM that puts
- *   the lab over budget, or of the first VM), over-budget ones and name
- *   clashes only; warnings are in the report
+ *   the budget's "over" findings as lab problems with @over_budget set (at
+ *   the line of the VM that puts the lab over budget), and VMs whose name a
+ *   VM outside the lab has; warnings are in the report only
  * @cancellable: (nullable): a #GCancellable
  * @error: as terra_budget_snapshot_query_sync()
  *
@@ -595,6 +592,7 @@ terra_lab_budget_sync (TerraConnection  *connection,
       p->line = at->line;
       p->column = at->column;
       p->message = g_strdup_printf (_("over budget with VM “%s”: %s"), at->name, f->message);
+      p->over_budget = TRUE;
       g_ptr_array_add (found, p);
     }
   if (problems != NULL)
@@ -611,8 +609,10 @@ terra_lab_budget_sync (TerraConnection  *connection,
  * @progress: (nullable) (scope call): per-VM progress, from worker threads
  * @user_data: data for @progress
  * @cancellable: (nullable): a #GCancellable
- * @error: %TERRA_ERROR_INVALID_LAB (over budget without @force, or a VM's
- *   name taken by a VM outside the lab; nothing is created then),
+ * @error: %TERRA_ERROR_NOT_ENOUGH_MEMORY (over the host budget without
+ *   @force: the message lists each over-budget problem as
+ *   "FILE:LINE:COLUMN: …"), %TERRA_ERROR_INVALID_LAB (a VM's name taken by a
+ *   VM outside the lab; @force does not help); nothing is created then;
  *   %TERRA_ERROR_FAILED naming each VM that failed (the others are up),
  *   %TERRA_ERROR_NOT_CONNECTED
  *
@@ -643,18 +643,21 @@ terra_lab_up_sync (TerraConnection  *connection,
   report = terra_lab_budget_sync (connection, lab, reserve_mib, &problems, cancellable, error);
   if (report == NULL)
     return FALSE;
-  for (guint i = 0; i < problems->len; i++)
-    {
-      TerraLabProblem *p = g_ptr_array_index (problems, i);
-      /* Over budget may be forced; a name clash may not. */
-      if (force && report->verdict == TERRA_BUDGET_OVER && g_str_has_prefix (p->message, _("over budget")))
-        g_ptr_array_remove_index (problems, i--);
-    }
   if (problems->len > 0)
     {
-      g_autofree char *text = terra_lab_format_problems (problems);
-      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_LAB, "%s", text);
-      return FALSE;
+      gboolean only_budget = TRUE;
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; i < problems->len; i++)
+        only_budget = only_budget && ((TerraLabProblem *)g_ptr_array_index (problems, i))->over_budget;
+      /* Over budget may be forced; a name clash may not. */
+      if (!(only_budget && force))
+        {
+          text = terra_lab_format_problems (problems);
+          g_set_error (error, TERRA_ERROR, only_budget ? TERRA_ERROR_NOT_ENOUGH_MEMORY : TERRA_ERROR_INVALID_LAB,
+                       "%s", text);
+          return FALSE;
+        }
     }
   return run_jobs (connection, lab, up_one, 0, progress, user_data, cancellable,
                    _("Some VMs of the lab could not be brought up."), error);

@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * @line: 1-based line
  * @column: 1-based column
  * @message: what is wrong and, where it helps, what to write instead
+ * @over_budget: the problem is the host budget's "over" verdict, which the
+ *   user may override (`--force`, "Bring Up Anyway"); all others may not
  *
  * One problem in a lab file, printed like a compiler's
  * ("lab.yaml:14:9: memory must be a whole number of MiB, got \"2G\"").
@@ -31,6 +33,7 @@ typedef struct {
   guint  line;
   guint  column;
   char  *message;
+  gboolean over_budget;
 } TerraLabProblem;
 
 void  terra_lab_problem_free   (TerraLabProblem *problem);

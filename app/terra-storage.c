@@ -42,6 +42,10 @@ terra_storage_ensure_pool (virConnectPtr   conn,
                            const char     *directory,
                            GError        **error)
 {
+  /* Workers may get here at once (a lab creates its VMs in parallel): one
+   * at a time, or two would define or start the pool and one would fail. */
+  static GMutex lock;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
   virStoragePoolPtr pool;
   int active;
 

@@ -138,6 +138,7 @@ test_build_escapes_and_devices (void)
   assert_no_xml (xml, "//graphics/@port | //graphics/@tlsPort | //graphics/@autoport");
   assert_xml (xml, "/domain/devices/input[@type='tablet'][@bus='usb']");
   assert_xml (xml, "/domain/devices/controller[@type='usb'][@model='qemu-xhci']");
+  assert_xml (xml, "/domain/devices/channel[@type='unix']/target[@type='virtio'][@name='org.qemu.guest_agent.0']");
   assert_xml (xml, "/domain/devices/video/model[@type='qxl']");
   assert_xml (xml, "/domain/devices/channel[@type='spicevmc']/target[@name='com.redhat.spice.0']");
   assert_xml (xml, "/domain/devices/interface[@type='user']/model[@type='virtio']");

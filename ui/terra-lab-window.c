@@ -110,7 +110,7 @@ load_worker (GTask        *task,
       for (guint i = 0; budget_problems != NULL && i < budget_problems->len; i++)
         {
           TerraLabProblem *p = g_ptr_array_index (budget_problems, i);
-          if (strstr (p->message, _("over budget")) != p->message)
+          if (!p->over_budget)
             g_ptr_array_add (r->problems, g_ptr_array_steal_index (budget_problems, i--));
         }
     }
@@ -571,8 +571,7 @@ show_failure (TerraLabWindow *self,
   g_autofree char *summary = terra_error_get_summary (error);
   g_autofree char *detail = terra_error_get_detail (error);
   AdwMessageDialog *dialog;
-  gboolean over = op == OP_UP && g_error_matches (error, TERRA_ERROR, TERRA_ERROR_INVALID_LAB) &&
-                  strstr (error->message, _("over budget")) != NULL;
+  gboolean over = op == OP_UP && g_error_matches (error, TERRA_ERROR, TERRA_ERROR_NOT_ENOUGH_MEMORY);
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
                                                        over ? _("This Lab Is Over the Host Budget")

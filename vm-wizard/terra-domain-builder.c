@@ -436,8 +436,8 @@ add_mcast_interfaces (GVirConfigDomain    *domain,
  * OS supports, the media as a read-only SATA CD-ROM, user-mode networking
  * (no root needed; left out with @spec's no_nat), a multicast socket network
  * card per lab segment (`<interface type='mcast'>`), QXL video, SPICE that listens on nothing, a qemu-xhci USB
- * controller with a USB tablet (absolute pointer), the spice-vdagent
- * channel, a serial console, virtio balloon and RNG; plus libosinfo's and
+ * controller with a USB tablet (absolute pointer), the spice-vdagent and
+ * qemu-guest-agent channels, a serial console, virtio balloon and RNG; plus libosinfo's and
  * our own metadata (OS, media, created, volumes Terrarium owns).
  *
  * Returns: (transfer full) (nullable): the domain configuration
@@ -464,6 +464,8 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
   g_autoptr(GVirConfigDomainInput) tablet = NULL;
   g_autoptr(GVirConfigDomainChannel) agent = NULL;
   g_autoptr(GVirConfigDomainChardevSourceSpiceVmc) vmc = NULL;
+  g_autoptr(GVirConfigDomainChannel) ga = NULL;
+  GVirConfigDomainChardevSourceUnix *ga_source;  /* no autoptr in libvirt-gconfig 4.0 */
   g_autoptr(GVirConfigDomainSerial) serial = NULL;
   g_autoptr(GVirConfigDomainChardevSourcePty) pty = NULL;
   g_autoptr(GVirConfigDomainMemballoon) balloon = NULL;
@@ -589,6 +591,16 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
   vmc = gvir_config_domain_chardev_source_spicevmc_new ();
   gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (agent), GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (vmc));
   gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (agent));
+
+  /* qemu-guest-agent's channel (libvirt picks the socket path): the guest's
+   * IP addresses for `lab status`, when the guest runs the agent. */
+  ga = gvir_config_domain_channel_new ();
+  gvir_config_domain_channel_set_target_type (ga, GVIR_CONFIG_DOMAIN_CHANNEL_TARGET_VIRTIO);
+  gvir_config_domain_channel_set_target_name (ga, "org.qemu.guest_agent.0");
+  ga_source = gvir_config_domain_chardev_source_unix_new ();
+  gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (ga), GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (ga_source));
+  g_object_unref (ga_source);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (ga));
 
   serial = gvir_config_domain_serial_new ();
   pty = gvir_config_domain_chardev_source_pty_new ();

@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib.sh"
 terra_session_cleanup >/dev/null 2>&1 || true
 iso=$(test_iso)
 lab="$work/lab"
-rm -rf "$lab" "$work/lab-import" "$work/lab-tampered" "$TERRA_TEST_HOME/.local/share/terrarium/images/downloads"
+rm -rf "$lab" "$work/lab-import" "$work/lab-tampered" "$TERRA_TEST_HOME/.local/share/terrarium/downloads"
 mkdir -p "$lab"
 chmod 755 "$lab"
 # The test ISO is a hybrid image: as a disk it boots the same guest.
@@ -85,8 +85,7 @@ overlays_small() {
   local base_kib; base_kib=$(kib "$lab/base.qcow2")
   [ "$(kib "$images/net101-b.qcow2")" -lt $(( base_kib / 4 )) ] && [ "$(kib "$images/net101-c.qcow2")" -lt $(( base_kib / 4 )) ]
 }
-# (downloads/ holds images fetched for URL sources; it is not a volume)
-no_extra_images() { [ -z "$(ls "$images" | grep -v -e '^net101-[abc]\.qcow2$' -e '^downloads$' || true)" ]; }
+no_extra_images() { [ -z "$(ls "$images" | grep -v -e '^net101-[abc]\.qcow2$' || true)" ]; }
 sources_unchanged() { [ "$(sha256sum "$lab/base.qcow2" "$file")" = "$sources_sum" ]; }
 only_sources_left() { [ "$(ls "$lab" | tr '\n' ' ')" = "base.qcow2 net101.terrarium-lab.yaml " ]; }
 
@@ -227,6 +226,7 @@ printf 'format: 1\nname: dlbad\nvms:\n  - name: a\n    source: {url: "http://127
   "$port" "$(printf '0%.0s' $(seq 64))" >"$lab/dlbad.terrarium-lab.yaml"
 chmod 644 "$lab"/dl*.terrarium-lab.yaml
 check "a URL source is downloaded and checked" quiet ctl lab up "$lab/dl.terrarium-lab.yaml"
+check "… into the downloads folder, not the pool" test -f "$TERRA_TEST_HOME/.local/share/terrarium/downloads/base.qcow2"
 check "the downloaded VM boots" wait_for_screen dl-a "TERRARIUM GUEST READY" 90
 bad_sum_refused() {
   ! ctl lab up "$lab/dlbad.terrarium-lab.yaml" >/dev/null 2>"$work/err" || return 1
