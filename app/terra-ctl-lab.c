@@ -18,15 +18,85 @@
 
 static GMutex print_lock;
 
-/* Progress from the runner's worker threads: one line per event. */
+/* Progress from the runner's worker threads: one line per event, or (with
+ * --json) collected per VM into @user_data, a table of VM → events. */
 static void
 print_progress (const char *vm,
                 const char *message,
                 gpointer    user_data)
 {
+  GHashTable *events = user_data;
+
   g_mutex_lock (&print_lock);
-  g_print ("  %-16s %s\n", vm, message);
+  if (events == NULL)
+    g_print ("  %-16s %s\n", vm, message);
+  else
+    {
+      GPtrArray *list = g_hash_table_lookup (events, vm);
+      if (list == NULL)
+        {
+          list = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (events, g_strdup (vm), list);
+        }
+      g_ptr_array_add (list, g_strdup (message));
+    }
   g_mutex_unlock (&print_lock);
+}
+
+/* --json for up, reset, baseline, down and destroy: what happened to each
+ * VM and the state it is in now. */
+static void
+print_run_json (Ctl          *ctl,
+                TerraLab     *lab,
+                const char   *verb,
+                GHashTable   *events,
+                const GError *error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) status = terra_lab_status_sync (ctl->connection, lab, NULL, NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "lab");
+  json_builder_add_string_value (b, lab->name);
+  json_builder_set_member_name (b, "command");
+  json_builder_add_string_value (b, verb);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, error == NULL);
+  json_builder_set_member_name (b, "error");
+  if (error != NULL)
+    json_builder_add_string_value (b, error->message);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "vms");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < lab->vms->len; i++)
+    {
+      TerraLabVm *vm = g_ptr_array_index (lab->vms, i);
+      GPtrArray *list = g_hash_table_lookup (events, vm->name);
+      const TerraLabVmStatus *st = status != NULL && i < status->len ? g_ptr_array_index (status, i) : NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, vm->name);
+      json_builder_set_member_name (b, "domain");
+      json_builder_add_string_value (b, vm->domain_name);
+      json_builder_set_member_name (b, "state");
+      if (st != NULL)
+        json_builder_add_string_value (b, st->exists ? terra_machine_state_to_string (st->state) : "absent");
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "events");
+      json_builder_begin_array (b);
+      for (guint j = 0; list != NULL && j < list->len; j++)
+        json_builder_add_string_value (b, g_ptr_array_index (list, j));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  print_json (root);
 }
 
 static void
@@ -227,7 +297,7 @@ terra_ctl_cmd_lab (Ctl   *ctl,
   gboolean json = FALSE, force = FALSE;
   int timeout = -1;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (validate, status)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON: the problems (validate), each VM's state (status), or what happened to each VM and its state (up, reset, baseline, down, destroy)"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Bring the lab up even when it is over the host budget"), NULL },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_("Seconds each guest gets to shut down before it is forced off (down; default: the shutdown-timeout preference, 60)"), N_("S") },
     { NULL }
@@ -239,6 +309,7 @@ terra_ctl_cmd_lab (Ctl   *ctl,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(TerraLab) lab = NULL;
+  g_autoptr(GHashTable) events = NULL;
   const char *verb, *file;
   gboolean two_args, ok;
 
@@ -296,6 +367,10 @@ terra_ctl_cmd_lab (Ctl   *ctl,
   if (!ensure_connected (ctl, &error))
     return fail (error);
 
+  if (json)
+    events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+#define SAY(...) G_STMT_START { if (!json) g_print (__VA_ARGS__); } G_STMT_END
+
   if (g_str_equal (verb, "up"))
     {
       g_autoptr(TerraBudgetReport) report = NULL;
@@ -310,12 +385,14 @@ terra_ctl_cmd_lab (Ctl   *ctl,
               g_printerr ("terrarium-ctl: %s: %s\n",
                           f->severity == TERRA_BUDGET_OVER ? _("over budget") : _("warning"), f->message);
           }
-      g_print (g_dngettext (GETTEXT_PACKAGE, "Bringing the lab “%s” up (%u VM)…\n", "Bringing the lab “%s” up (%u VMs)…\n",
-                            lab->vms->len), lab->name, lab->vms->len);
-      ok = terra_lab_up_sync (ctl->connection, lab, ctl->reserve_mib, force, print_progress, NULL, NULL, &error);
+      SAY (g_dngettext (GETTEXT_PACKAGE, "Bringing the lab “%s” up (%u VM)…\n", "Bringing the lab “%s” up (%u VMs)…\n",
+                        lab->vms->len), lab->name, lab->vms->len);
+      ok = terra_lab_up_sync (ctl->connection, lab, ctl->reserve_mib, force, print_progress, events, NULL, &error);
       if (!ok && (g_error_matches (error, TERRA_ERROR, TERRA_ERROR_INVALID_LAB) ||
                   g_error_matches (error, TERRA_ERROR, TERRA_ERROR_NOT_ENOUGH_MEMORY)))
         {
+          if (json)
+            print_run_json (ctl, lab, verb, events, error);
           g_printerr ("%s\n", error->message);
           g_printerr ("terrarium-ctl: %s\n",
                       error->code == TERRA_ERROR_NOT_ENOUGH_MEMORY
@@ -324,26 +401,29 @@ terra_ctl_cmd_lab (Ctl   *ctl,
           return EXIT_FAIL;
         }
       if (ok)
-        g_print (_("The lab “%s” is up.\n"), lab->name);
+        SAY (_("The lab “%s” is up.\n"), lab->name);
     }
   else if (g_str_equal (verb, "reset"))
     {
-      g_print (_("Resetting the lab “%s”…\n"), lab->name);
-      ok = terra_lab_reset_sync (ctl->connection, lab, print_progress, NULL, NULL, &error);
+      SAY (_("Resetting the lab “%s”…\n"), lab->name);
+      ok = terra_lab_reset_sync (ctl->connection, lab, print_progress, events, NULL, &error);
     }
   else if (g_str_equal (verb, "baseline"))
-    ok = terra_lab_baseline_sync (ctl->connection, lab, print_progress, NULL, NULL, &error);
+    ok = terra_lab_baseline_sync (ctl->connection, lab, print_progress, events, NULL, &error);
   else if (g_str_equal (verb, "down"))
     {
-      g_print (_("Taking the lab “%s” down…\n"), lab->name);
-      ok = terra_lab_down_sync (ctl->connection, lab, timeout, print_progress, NULL, NULL, &error);
+      SAY (_("Taking the lab “%s” down…\n"), lab->name);
+      ok = terra_lab_down_sync (ctl->connection, lab, timeout, print_progress, events, NULL, &error);
     }
   else
     {
-      g_print (_("Deleting the VMs of the lab “%s” (its source images stay)…\n"), lab->name);
-      ok = terra_lab_destroy_sync (ctl->connection, lab, print_progress, NULL, NULL, &error);
+      SAY (_("Deleting the VMs of the lab “%s” (its source images stay)…\n"), lab->name);
+      ok = terra_lab_destroy_sync (ctl->connection, lab, print_progress, events, NULL, &error);
     }
+#undef SAY
 
+  if (json)
+    print_run_json (ctl, lab, verb, events, ok ? NULL : error);
   if (!ok)
     {
       g_autofree char *summary = terra_error_get_summary (error);

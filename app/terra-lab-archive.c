@@ -134,6 +134,55 @@ write_entry_data (struct archive  *a,
   return TRUE;
 }
 
+/* A shared folder's subfolders (in @dirs) and regular files (in @rel/@abs),
+ * relative to @prefix; links and special files are left out. */
+static void
+collect_folder (const char *path,
+                const char *prefix,
+                GPtrArray  *dirs,
+                GPtrArray  *rel,
+                GPtrArray  *abs)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  g_ptr_array_add (dirs, g_strdup (path + strlen (prefix)));
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        collect_folder (child, prefix, dirs, rel, abs);
+      else if (g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
+               !g_ptr_array_find_with_equal_func (abs, child, g_str_equal, NULL))
+        {
+          g_ptr_array_add (rel, g_strdup (child + strlen (prefix)));
+          g_ptr_array_add (abs, g_strdup (child));
+        }
+    }
+}
+
+static gboolean
+write_entry_dir (struct archive  *a,
+                 const char      *name,
+                 GError         **error)
+{
+  struct archive_entry *entry = archive_entry_new ();
+
+  archive_entry_set_pathname (entry, name);
+  archive_entry_set_filetype (entry, AE_IFDIR);
+  archive_entry_set_perm (entry, 0755);
+  archive_entry_set_mtime (entry, g_get_real_time () / G_USEC_PER_SEC, 0);
+  if (archive_write_header (a, entry) != ARCHIVE_OK)
+    {
+      archive_entry_free (entry);
+      return archive_failed (a, _("Could not write the archive."), error);
+    }
+  archive_entry_free (entry);
+  return TRUE;
+}
+
 /**
  * terra_lab_export_sync:
  * @lab: a checked lab
@@ -144,7 +193,8 @@ write_entry_data (struct archive  *a,
  *   lab file stays valid after import); %TERRA_ERROR_FAILED or a #GIOError
  *   when reading or writing fails (no partial archive is left)
  *
- * Writes the lab file, its local source images and SHA256SUMS into one
+ * Writes the lab file, its local source images, its shared folders (files
+ * and subfolders; links are left out) and SHA256SUMS into one
  * gzip-compressed tarball under a folder named after the lab. URL and OS
  * sources are not included: they are downloaded (and checked) on `up`.
  * Blocking.
@@ -159,6 +209,7 @@ terra_lab_export_sync (TerraLab      *lab,
 {
   g_autoptr(GPtrArray) rel = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) abs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) sums = g_string_new (NULL);
   g_autoptr(GString) outside = g_string_new (NULL);
   g_autofree char *tmp = g_strconcat (archive_path, ".part", NULL);
@@ -171,6 +222,14 @@ terra_lab_export_sync (TerraLab      *lab,
   for (guint i = 0; i < lab->vms->len; i++)
     {
       TerraLabVm *vm = g_ptr_array_index (lab->vms, i);
+      if (vm->shared_folder != NULL)
+        {
+          if (!g_str_has_prefix (vm->shared_folder, prefix))
+            g_string_append_printf (outside, "%s%s:%u:%u: %s", outside->len ? "\n" : "", lab->display_path, vm->line,
+                                    vm->column, vm->shared_folder);
+          else if (!g_ptr_array_find_with_equal_func (dirs, vm->shared_folder + strlen (prefix), g_str_equal, NULL))
+            collect_folder (vm->shared_folder, prefix, dirs, rel, abs);
+        }
       if (vm->source_kind != TERRA_LAB_SOURCE_FILE)
         continue;
       if (!g_str_has_prefix (vm->source, prefix))
@@ -187,7 +246,7 @@ terra_lab_export_sync (TerraLab      *lab,
   if (outside->len > 0)
     {
       g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_LAB,
-                   _("Sources outside the lab file’s folder cannot be exported; move them next to the lab file and use relative paths:\n%s"),
+                   _("Sources and shared folders outside the lab file’s folder cannot be exported; move them next to the lab file and use relative paths:\n%s"),
                    outside->str);
       return FALSE;
     }
@@ -205,6 +264,11 @@ terra_lab_export_sync (TerraLab      *lab,
   archive_write_set_format_pax_restricted (a);
   if (archive_write_open_filename (a, tmp) != ARCHIVE_OK)
     ok = archive_failed (a, _("Could not create the archive."), error);
+  for (guint i = 0; ok && i < dirs->len; i++)
+    {
+      g_autofree char *name = g_build_filename (lab->name, g_ptr_array_index (dirs, i), NULL);
+      ok = write_entry_dir (a, name, error);
+    }
   for (guint i = 0; ok && i < abs->len; i++)
     {
       g_autofree char *name = g_build_filename (lab->name, g_ptr_array_index (rel, i), NULL);

@@ -413,6 +413,7 @@ spec_for (TerraLab   *lab,
   spec->disk_gib = vm->disk_gib;
   spec->uefi = vm->uefi;
   spec->no_nat = !vm->nat;
+  spec->shared_folder = g_strdup (vm->shared_folder);
   if (vm->is_disk)
     {
       spec->base_image = g_strdup (source_path);

@@ -422,6 +422,7 @@ terra_lab_vm_free (TerraLabVm *vm)
   g_free (vm->sha256);
   g_free (vm->url);
   g_free (vm->disk_format);
+  g_free (vm->shared_folder);
   g_strfreev (vm->networks);
   g_free (vm);
 }
@@ -652,7 +653,7 @@ read_vm (Reader      *r,
 {
   static const char * const keys[] = {
     "name", "source", "memory", "vcpus", "disk", "firmware", "networks", "nat",
-    "disposable", "baseline", "baseline-after", NULL
+    "disposable", "baseline", "baseline-after", "shared-folder", NULL
   };
   Field fields[G_N_ELEMENTS (keys)];
   TerraLabVm *vm;
@@ -702,6 +703,18 @@ read_vm (Reader      *r,
                       baseline);
     }
   read_bool (r, field (fields, "nat"), "nat", &vm->nat);
+  if ((n = field (fields, "shared-folder")) != NULL)
+    {
+      g_autofree char *folder = read_string (r, n, "shared-folder");
+      if (folder != NULL)
+        {
+          g_autofree char *abs = g_path_is_absolute (folder) ? g_strdup (folder)
+                                                             : g_build_filename (r->directory, folder, NULL);
+          vm->shared_folder = g_canonicalize_filename (abs, NULL);
+          if (!g_file_test (vm->shared_folder, G_FILE_TEST_IS_DIR))
+            NODE_PROBLEM (r, n, _("shared-folder “%s” is not a folder (looked for %s)"), folder, vm->shared_folder);
+        }
+    }
   read_bool (r, field (fields, "disposable"), "disposable", &vm->disposable);
   vm->networks = read_network_list (r, field (fields, "networks"), lab);
 

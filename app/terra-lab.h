@@ -63,6 +63,8 @@ typedef enum {
  * @uefi: UEFI firmware (else BIOS)
  * @networks: (array zero-terminated=1): names of lab networks to attach
  * @nat: a user-mode NAT card to reach outside (the host's network)
+ * @shared_folder: (nullable): absolute path of a host folder shared with the
+ *   guest (virtio-9p, mount tag "terrarium"), or %NULL
  * @disposable: every run starts from the base: changes are thrown away at
  *   stop and `reset` restarts it on a fresh overlay
  * @baseline_disk_only: the `baseline` snapshot holds only the disk, taken
@@ -93,6 +95,7 @@ typedef struct {
   gboolean            uefi;
   char              **networks;
   gboolean            nat;
+  char               *shared_folder;
   gboolean            disposable;
   gboolean            baseline_disk_only;
   guint               baseline_after_s;

@@ -267,7 +267,12 @@ test_build_lab_machine (void)
   spec->lab_name = g_strdup ("Net <101> & co");
   spec->lab_file = g_strdup ("/home/u/net.terrarium-lab.yaml");
   spec->base_image = g_strdup ("/home/u/base.qcow2");
+  spec->shared_folder = g_strdup ("/home/u/lab & <share>");
   xml = build_xml (spec, caps, NULL);
+
+  /* The shared folder: virtio-9p, mapped, with our mount tag. */
+  assert_xml (xml, "/domain/devices/filesystem[@type='mount'][@accessmode='mapped']/source[@dir='/home/u/lab & <share>']");
+  assert_xml (xml, "/domain/devices/filesystem/target[@dir='terrarium']");
 
   /* One mcast card per segment, no user-mode NAT card. */
   assert_no_xml (xml, "/domain/devices/interface[@type='user']");

@@ -126,6 +126,8 @@ static const BadCase bad_cases[] = {
   { "future-format", "format: 2\nname: x\nvms:\n  - name: a\n    source: base.qcow2\n",
     { "1:9: this is lab format 2; this version of Terrarium reads format 1" } },
   { "no-vms", HEAD "vms: []\n", { "3:6: vms must be a list of at least one VM, got an empty list" } },
+  { "shared-folder-missing", HEAD "vms:\n  - name: a\n    source: base.qcow2\n    shared-folder: nowhere\n",
+    { "6:20: shared-folder “nowhere” is not a folder" } },
   { "uefi-not-disposable", HEAD "vms:\n  - name: a\n    source: base.qcow2\n    firmware: uefi\n",
     { "6:15: a UEFI VM needs “disposable: true”" } },
   { "url-without-sha", HEAD "vms:\n  - name: a\n    source: {url: \"http://127.0.0.1/x.iso\"}\n",
@@ -184,7 +186,7 @@ test_valid (void)
               "networks:\n  - name: lan\n    description: private\n  - dmz\n"
               "vms:\n"
               "  - name: a\n    source: base.qcow2\n    memory: 512\n    vcpus: 2\n    disk: 1\n"
-              "    networks: [lan, dmz]\n    nat: no\n    baseline: disk\n"
+              "    networks: [lan, dmz]\n    nat: no\n    baseline: disk\n    shared-folder: .\n"
               "  - name: b\n    source: ./install.iso\n    disposable: true\n    firmware: uefi\n", &problems);
   g_assert_nonnull (lab);
   g_assert_cmpuint (problems->len, ==, 0);
@@ -204,6 +206,7 @@ test_valid (void)
   g_assert_cmpuint (a->disk_gib, ==, 3);
   g_assert_false (a->nat);
   g_assert_true (a->baseline_disk_only);
+  g_assert_cmpstr (a->shared_folder, ==, tmpdir);
   g_assert_cmpstrv (a->networks, ((const char *[]) { "lan", "dmz", NULL }));
   g_assert_cmpuint (a->line, ==, 11);
 
@@ -216,6 +219,7 @@ test_valid (void)
   g_assert_cmpuint (b->memory_mib, ==, 1024);  /* the defaults */
   g_assert_cmpuint (b->vcpus, ==, 1);
   g_assert_cmpuint (b->disk_gib, ==, 10);
+  g_assert_null (b->shared_folder);
 
   /* Segments: the same for the same names, different across labs. */
   seg = terra_lab_segment_for ("net101", "lan");

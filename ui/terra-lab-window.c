@@ -133,6 +133,12 @@ vm_summary (TerraLab   *lab,
     g_string_append_printf (s, " · %s", _("no NAT"));
   if (vm->disposable)
     g_string_append_printf (s, " · %s", _("disposable"));
+  if (vm->shared_folder != NULL)
+    {
+      g_autofree char *folder = g_path_get_basename (vm->shared_folder);
+      g_string_append (s, " · ");
+      g_string_append_printf (s, _("shares %s"), folder);
+    }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 

@@ -26,6 +26,10 @@
  */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
+/* libvirt-gconfig 4.0 declares no autoptr for these. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainFilesys, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainChardevSourceUnix, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigStorageVolBackingStore, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathContext, xmlXPathFreeContext)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathObject, xmlXPathFreeObject)
 
@@ -435,7 +439,8 @@ add_mcast_interfaces (GVirConfigDomain    *domain,
  * disk on virtio or SATA and the NIC virtio or e1000e as libosinfo says the
  * OS supports, the media as a read-only SATA CD-ROM, user-mode networking
  * (no root needed; left out with @spec's no_nat), a multicast socket network
- * card per lab segment (`<interface type='mcast'>`), QXL video, SPICE that listens on nothing, a qemu-xhci USB
+ * card per lab segment (`<interface type='mcast'>`), a virtio-9p shared
+ * folder when @spec has one (mount tag TERRA_SHARED_FOLDER_TAG), QXL video, SPICE that listens on nothing, a qemu-xhci USB
  * controller with a USB tablet (absolute pointer), the spice-vdagent and
  * qemu-guest-agent channels, a serial console, virtio balloon and RNG; plus libosinfo's and
  * our own metadata (OS, media, created, volumes Terrarium owns).
@@ -465,7 +470,7 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
   g_autoptr(GVirConfigDomainChannel) agent = NULL;
   g_autoptr(GVirConfigDomainChardevSourceSpiceVmc) vmc = NULL;
   g_autoptr(GVirConfigDomainChannel) ga = NULL;
-  GVirConfigDomainChardevSourceUnix *ga_source;  /* no autoptr in libvirt-gconfig 4.0 */
+  g_autoptr(GVirConfigDomainChardevSourceUnix) ga_source = NULL;
   g_autoptr(GVirConfigDomainSerial) serial = NULL;
   g_autoptr(GVirConfigDomainChardevSourcePty) pty = NULL;
   g_autoptr(GVirConfigDomainMemballoon) balloon = NULL;
@@ -560,6 +565,19 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
       gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (nic));
     }
 
+  if (spec->shared_folder != NULL)
+    {
+      /* virtio-9p works in an unprivileged session (virtiofs needs libvirt
+       * 10 there); "mapped": the guest's file owners and modes are kept in
+       * extended attributes, the host files stay the user's. */
+      g_autoptr(GVirConfigDomainFilesys) fs = gvir_config_domain_filesys_new ();
+      gvir_config_domain_filesys_set_type (fs, GVIR_CONFIG_DOMAIN_FILESYS_MOUNT);
+      gvir_config_domain_filesys_set_access_type (fs, GVIR_CONFIG_DOMAIN_FILESYS_ACCESS_MAPPED);
+      gvir_config_domain_filesys_set_source (fs, spec->shared_folder);
+      gvir_config_domain_filesys_set_target (fs, TERRA_SHARED_FOLDER_TAG);
+      gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (fs));
+    }
+
   spice = gvir_config_domain_graphics_spice_new_from_xml (spice_graphics_xml, &local_error);
   if (spice == NULL)
     {
@@ -599,7 +617,6 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
   gvir_config_domain_channel_set_target_name (ga, "org.qemu.guest_agent.0");
   ga_source = gvir_config_domain_chardev_source_unix_new ();
   gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (ga), GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (ga_source));
-  g_object_unref (ga_source);
   gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (ga));
 
   serial = gvir_config_domain_serial_new ();
@@ -653,12 +670,10 @@ terra_volume_builder_build (const char *volume_name,
   gvir_config_storage_vol_set_target (vol, target);
   if (backing_path != NULL)
     {
-      /* libvirt-gconfig declares no autoptr for this type. */
-      GVirConfigStorageVolBackingStore *backing = gvir_config_storage_vol_backing_store_new ();
+      g_autoptr(GVirConfigStorageVolBackingStore) backing = gvir_config_storage_vol_backing_store_new ();
       gvir_config_storage_vol_backing_store_set_path (backing, backing_path);
       gvir_config_storage_vol_backing_store_set_format (backing, backing_format ? backing_format : "raw");
       gvir_config_storage_vol_set_backing_store (vol, backing);
-      g_object_unref (backing);
     }
   return vol;
 }

@@ -13,6 +13,10 @@
 
 G_BEGIN_DECLS
 
+/* The mount tag of a shared folder in the guest:
+ * mount -t 9p -o trans=virtio,version=9p2000.L terrarium /mnt */
+#define TERRA_SHARED_FOLDER_TAG "terrarium"
+
 /* Our own <metadata> namespace in the domain XML. */
 #define TERRA_METADATA_NS     "https://terrarium.github.io/xmlns/domain/1.0"
 #define TERRA_METADATA_PREFIX "terrarium"

@@ -62,6 +62,7 @@ terra_machine_spec_copy (const TerraMachineSpec *spec)
   copy->uefi = spec->uefi;
   copy->no_nat = spec->no_nat;
   copy->lab_segments = g_strdupv (spec->lab_segments);
+  copy->shared_folder = g_strdup (spec->shared_folder);
   copy->lab_name = g_strdup (spec->lab_name);
   copy->lab_file = g_strdup (spec->lab_file);
   return copy;
@@ -86,6 +87,7 @@ terra_machine_spec_free (TerraMachineSpec *spec)
   g_free (spec->base_image);
   g_free (spec->base_format);
   g_strfreev (spec->lab_segments);
+  g_free (spec->shared_folder);
   g_free (spec->lab_name);
   g_free (spec->lab_file);
   g_free (spec);

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * @lab_segments: (nullable) (array zero-terminated=1): lab network segments
  *   to attach, each "GROUP:PORT" of a multicast UDP socket network
  *   (QEMU `-netdev socket,mcast=`, libvirt `<interface type='mcast'>`)
+ * @shared_folder: (nullable): absolute path of a host folder to share with
+ *   the guest over virtio-9p (mount tag "terrarium"), or %NULL
  * @lab_name: (nullable): the lab this machine belongs to (our metadata)
  * @lab_file: (nullable): absolute path of that lab's file
  *
@@ -49,6 +51,7 @@ typedef struct {
   gboolean uefi;
   gboolean no_nat;
   char   **lab_segments;
+  char    *shared_folder;
   char    *lab_name;
   char    *lab_file;
 } TerraMachineSpec;

@@ -61,9 +61,11 @@ vms:
     memory: 256
     disk: 1
     disposable: true
+    shared-folder: shared
 EOF
+mkdir -p "$lab/shared" && echo "SHARED HELLO 42" >"$lab/shared/hello.txt" && chmod -R a+rX "$lab/shared"
 chmod 644 "$file"
-sources_sum=$(sha256sum "$lab/base.qcow2" "$file")
+sources_sum=$(sha256sum "$lab/base.qcow2" "$file" "$lab/shared/hello.txt")
 
 vm_count() { terra_as_user virsh -q -c qemu:///session list --all --name | grep -c . || true; }
 vol_count() { terra_as_user virsh -q -c qemu:///session vol-list terrarium 2>/dev/null | grep -c . || true; }
@@ -86,8 +88,8 @@ overlays_small() {
   [ "$(kib "$images/net101-b.qcow2")" -lt $(( base_kib / 4 )) ] && [ "$(kib "$images/net101-c.qcow2")" -lt $(( base_kib / 4 )) ]
 }
 no_extra_images() { [ -z "$(ls "$images" | grep -v -e '^net101-[abc]\.qcow2$' || true)" ]; }
-sources_unchanged() { [ "$(sha256sum "$lab/base.qcow2" "$file")" = "$sources_sum" ]; }
-only_sources_left() { [ "$(ls "$lab" | tr '\n' ' ')" = "base.qcow2 net101.terrarium-lab.yaml " ]; }
+sources_unchanged() { [ "$(sha256sum "$lab/base.qcow2" "$file" "$lab/shared/hello.txt")" = "$sources_sum" ]; }
+only_sources_left() { [ "$(ls "$lab" | tr '\n' ' ')" = "base.qcow2 net101.terrarium-lab.yaml shared " ]; }
 
 check "the lab file is valid" quiet ctl lab validate "$file"
 
@@ -116,6 +118,10 @@ check "b reaches a over the lab network" wait_for_screen net101-b "PEER 10.9.0.1
 type_in c "lab ping 10.9.0.1"
 check "c, outside the lab network, does not reach a" wait_for_screen net101-c "PEER 10.9.0.1 UNREACHABLE" 60
 
+# The shared folder (virtio-9p) in c.
+type_in c "lab share"
+check "c reads the lab's shared folder" wait_for_screen net101-c "SHARE: SHARED HELLO 42" 30
+
 # A marker on each VM's disk after the baseline…
 for v in a b c; do type_in "$v" "lab mark"; done
 for v in a b c; do
@@ -126,7 +132,21 @@ done
 
 # …is gone after reset.
 start=$(date +%s)
-check "reset returns the lab to its baseline" quiet ctl lab reset "$file"
+# (--json: what happened to each VM, and its state after)
+reset_as_json_says() {
+  ctl lab reset --json "$file" >"$work/reset.json" || return 1
+  sed 's/^/# /' "$work/reset.json"
+  python3 - "$work/reset.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+vms = {v["name"]: v for v in d["vms"]}
+assert d["ok"] and d["error"] is None and d["command"] == "reset"
+assert all(v["state"] == "running" for v in vms.values()), vms
+assert "back to baseline" in vms["a"]["events"] and "back to baseline" in vms["b"]["events"], vms
+assert "restarted on a fresh overlay" in vms["c"]["events"], vms
+PY
+}
+check "reset returns the lab to its baseline (--json)" reset_as_json_says
 echo "# lab reset took $(( $(date +%s) - start )) s"
 for v in a b c; do
   check "net101-$v is up again after reset" wait_for_screen "net101-$v" "TERRARIUM GUEST READY" 90
@@ -203,7 +223,10 @@ rm -f "$lab"/{syntax,types,unknown,missing,dup,over,clash}.terrarium-lab.yaml
 # --- export / import ---------------------------------------------------------
 check "export writes one archive" quiet ctl lab export "$file" "$work/net101-lab.tar.gz"
 check "import checks every file against SHA256SUMS" quiet ctl lab import "$work/net101-lab.tar.gz" "$work/lab-import"
-same_lab() { cmp "$lab/base.qcow2" "$work/lab-import/net101/base.qcow2" && cmp "$file" "$work/lab-import/net101/net101.terrarium-lab.yaml"; }
+same_lab() {
+  cmp "$lab/base.qcow2" "$work/lab-import/net101/base.qcow2" && cmp "$file" "$work/lab-import/net101/net101.terrarium-lab.yaml" &&
+    cmp "$lab/shared/hello.txt" "$work/lab-import/net101/shared/hello.txt"
+}
 check "the imported lab is the same" same_lab
 check "the imported lab is valid" quiet ctl lab validate "$work/lab-import/net101/net101.terrarium-lab.yaml"
 mkdir -p "$work/tamper" && tar -xzf "$work/net101-lab.tar.gz" -C "$work/tamper"
