@@ -151,6 +151,8 @@ build_machine_json (JsonBuilder  *b,
   json_builder_set_member_name (b, "sound");
   json_builder_add_boolean_value (b, terra_machine_get_has_sound (m));
   add_nullable_string (b, "video", terra_machine_get_video (m));
+  add_nullable_string (b, "shared_folder", terra_machine_get_shared_folder (m));
+  add_nullable_string (b, "lab", terra_machine_get_lab (m));
   add_nullable_string (b, "description", terra_machine_get_description (m));
   json_builder_end_object (b);
 }
@@ -877,6 +879,7 @@ cmd_set (Ctl   *ctl,
   g_autofree char *network = NULL;
   g_autofree char *sound = NULL;
   g_autofree char *video = NULL;
+  g_autofree char *shared = NULL;
   gint64 memory = 0, disk = 0;
   int vcpus = 0;
   gboolean force = FALSE;
@@ -890,6 +893,7 @@ cmd_set (Ctl   *ctl,
     { "network", 0, 0, G_OPTION_ARG_STRING, &network, N_("NAT network card: on or off (isolated)"), N_("on|off") },
     { "sound", 0, 0, G_OPTION_ARG_STRING, &sound, N_("Sound card: on or off"), N_("on|off") },
     { "video", 0, 0, G_OPTION_ARG_STRING, &video, N_("Video card: qxl or virtio"), N_("qxl|virtio") },
+    { "shared-folder", 0, 0, G_OPTION_ARG_FILENAME, &shared, N_("Share a host folder with the guest (virtio-9p, mount tag “terrarium”), or “none”"), N_("PATH|none") },
     { "autostart", 0, 0, G_OPTION_ARG_STRING, &autostart, N_("Start with the session: on or off"), N_("on|off") },
     { "reset-on-shutdown", 0, 0, G_OPTION_ARG_STRING, &reset, N_("Throw disk changes away at every stop: on or off"), N_("on|off") },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Apply even when over the host budget"), NULL },
@@ -917,6 +921,18 @@ cmd_set (Ctl   *ctl,
   if (video != NULL && !g_str_equal (video, "qxl") && !g_str_equal (video, "virtio"))
     return usage_error (_("--video takes “qxl” or “virtio”."));
   update.video = video;
+  if (shared != NULL)
+    {
+      if (g_str_equal (shared, "none"))
+        update.shared_folder = "";
+      else
+        {
+          char *abs = g_canonicalize_filename (shared, NULL);
+          g_free (shared);
+          shared = abs;
+          update.shared_folder = shared;
+        }
+    }
   update.network = network == NULL ? TERRA_KEEP : g_str_equal (network, "on") ? TERRA_ON : TERRA_OFF;
   update.sound = sound == NULL ? TERRA_KEEP : g_str_equal (sound, "on") ? TERRA_ON : TERRA_OFF;
   update.autostart = autostart == NULL ? TERRA_KEEP : g_str_equal (autostart, "on") ? TERRA_ON : TERRA_OFF;
@@ -1253,7 +1269,7 @@ static const struct {
   { "disk", cmd_disk, N_("Disks: disk list NAME [--json] | disk add NAME GIB") },
   { "run-disposable", cmd_run_disposable, N_("Start with changes thrown away at stop: run-disposable NAME") },
   { "clone", cmd_clone, N_("Full copy: clone NAME NEW-NAME [--json]") },
-  { "set", cmd_set, N_("Change: set NAME [--name N] [--description T] [--memory MIB] [--vcpus N] [--disk GIB] [--cdrom PATH|none] [--network on|off] [--sound on|off] [--video qxl|virtio] [--autostart on|off] [--reset-on-shutdown on|off] [--force]") },
+  { "set", cmd_set, N_("Change: set NAME [--name N] [--description T] [--memory MIB] [--vcpus N] [--disk GIB] [--cdrom PATH|none] [--network on|off] [--sound on|off] [--video qxl|virtio] [--shared-folder PATH|none] [--autostart on|off] [--reset-on-shutdown on|off] [--force]") },
   { "snapshot", cmd_snapshot, N_("Snapshots: snapshot list|create|revert|delete NAME [SNAPSHOT] [--description T] [--json]") },
   { "screenshot", cmd_screenshot, N_("Save the screen: screenshot NAME FILE.png") },
   { "type", cmd_type, N_("Type on the guest’s keyboard: type NAME TEXT") },

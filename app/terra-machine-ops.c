@@ -274,13 +274,6 @@ terra_machine_delete_snapshot_sync (TerraMachine  *self,
   return with_snapshot (self, name, FALSE, error);
 }
 
-static char *
-random_mac (void)
-{
-  /* 52:54:00 is QEMU's locally administered prefix, as libvirt uses. */
-  return g_strdup_printf ("52:54:00:%02x:%02x:%02x",
-                          g_random_int_range (0, 256), g_random_int_range (0, 256), g_random_int_range (0, 256));
-}
 
 static char *
 iso8601_now (void)
@@ -433,13 +426,8 @@ terra_machine_clone_sync (TerraMachine  *self,
       g_ptr_array_add (new_paths, virStorageVolGetPath (new_vol));
       gvir_config_domain_disk_set_source (disk, g_ptr_array_index (new_paths, new_paths->len - 1));
     }
-  for (GList *l = devices; l != NULL; l = l->next)
-    if (GVIR_CONFIG_IS_DOMAIN_INTERFACE (l->data))
-      {
-        g_autofree char *mac = random_mac ();
-        gvir_config_domain_interface_set_mac (GVIR_CONFIG_DOMAIN_INTERFACE (l->data), mac);
-      }
-  gvir_config_domain_set_devices (config, devices);
+  /* The disk objects edit the configuration's own nodes: no set_devices(),
+   * which would drop devices libvirt-gconfig has no class for. */
   g_list_free_full (devices, g_object_unref);
   devices = NULL;
 
@@ -455,7 +443,13 @@ terra_machine_clone_sync (TerraMachine  *self,
   if (!terra_domain_metadata_apply (config, md, error))
     goto fail;
 
-  new_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+  /* New MAC addresses from libvirt, on every kind of network card. */
+  {
+    g_autofree char *with_macs = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+    new_xml = terra_domain_xml_forget_macs (with_macs, error);
+    if (new_xml == NULL)
+      goto fail;
+  }
   clone = virDomainDefineXML (conn, new_xml);
   if (clone == NULL)
     {
@@ -588,6 +582,42 @@ terra_machine_update_sync (TerraMachine             *self,
       g_free (xml);
       xml = edited;
     }
+  if (update->video != NULL && !g_str_equal (update->video, "qxl") && !g_str_equal (update->video, "virtio"))
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                   _("The video card is “qxl” or “virtio”, not “%s”."), update->video);
+      return FALSE;
+    }
+  if (update->shared_folder != NULL && *update->shared_folder != '\0' &&
+      (!g_path_is_absolute (update->shared_folder) || !g_file_test (update->shared_folder, G_FILE_TEST_IS_DIR)))
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                   _("%s is not a folder; choose an existing folder to share."), update->shared_folder);
+      return FALSE;
+    }
+  /* Device edits on the XML, so that devices libvirt-gconfig does not know
+   * (a lab's network cards) are kept. */
+  {
+    char *edited = NULL;
+    if (update->video != NULL && (edited = terra_domain_xml_set_video (xml, update->video, error)) == NULL)
+      return FALSE;
+    if (edited != NULL)
+      g_free (xml), xml = edited, edited = NULL;
+    if (update->network != TERRA_KEEP && (edited = terra_domain_xml_set_nat (xml, update->network == TERRA_ON, error)) == NULL)
+      return FALSE;
+    if (edited != NULL)
+      g_free (xml), xml = edited, edited = NULL;
+    if (update->sound != TERRA_KEEP && (edited = terra_domain_xml_set_sound (xml, update->sound == TERRA_ON, error)) == NULL)
+      return FALSE;
+    if (edited != NULL)
+      g_free (xml), xml = edited, edited = NULL;
+    if (update->shared_folder != NULL &&
+        (edited = terra_domain_xml_set_shared_folder (xml, *update->shared_folder ? update->shared_folder : NULL,
+                                                      error)) == NULL)
+      return FALSE;
+    if (edited != NULL)
+      g_free (xml), xml = edited, edited = NULL;
+  }
   config = gvir_config_domain_new_from_xml (xml, error);
   if (config == NULL)
     return FALSE;
@@ -627,67 +657,10 @@ terra_machine_update_sync (TerraMachine             *self,
         }
     }
 
-  if (update->video != NULL && !g_str_equal (update->video, "qxl") && !g_str_equal (update->video, "virtio"))
-    {
-      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
-                   _("The video card is “qxl” or “virtio”, not “%s”."), update->video);
-      return FALSE;
-    }
-  if (update->video != NULL)
-    {
-      GList *devices = gvir_config_domain_get_devices (config);
-      GList *kept = NULL;
-      GVirConfigDomainVideo *video = gvir_config_domain_video_new ();
-
-      for (GList *l = devices; l != NULL; l = l->next)
-        if (!GVIR_CONFIG_IS_DOMAIN_VIDEO (l->data))
-          kept = g_list_append (kept, g_object_ref (l->data));
-      gvir_config_domain_video_set_model (video, g_str_equal (update->video, "virtio")
-                                                 ? GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VIRTIO
-                                                 : GVIR_CONFIG_DOMAIN_VIDEO_MODEL_QXL);
-      kept = g_list_append (kept, video);
-      gvir_config_domain_set_devices (config, kept);
-      g_list_free_full (kept, g_object_unref);
-      g_list_free_full (devices, g_object_unref);
-    }
-
-  if (update->network != TERRA_KEEP || update->sound != TERRA_KEEP)
-    {
-      GList *devices = gvir_config_domain_get_devices (config);
-      GList *kept = NULL;
-      gboolean virtio = FALSE;
-
-      for (GList *l = devices; l != NULL; l = l->next)
-        {
-          if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
-              gvir_config_domain_disk_get_target_bus (l->data) == GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO)
-            virtio = TRUE;
-          if ((update->network != TERRA_KEEP && GVIR_CONFIG_IS_DOMAIN_INTERFACE (l->data)) ||
-              (update->sound != TERRA_KEEP && GVIR_CONFIG_IS_DOMAIN_SOUND (l->data)))
-            continue;
-          kept = g_list_append (kept, g_object_ref (l->data));
-        }
-      if (update->network == TERRA_ON)
-        {
-          /* virtio when the OS has the driver (its disk is virtio), as the builder decides. */
-          GVirConfigDomainInterfaceUser *nic = gvir_config_domain_interface_user_new ();
-          gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), virtio ? "virtio" : "e1000e");
-          kept = g_list_append (kept, nic);
-        }
-      if (update->sound == TERRA_ON)
-        {
-          GVirConfigDomainSound *sound = gvir_config_domain_sound_new ();
-          gvir_config_domain_sound_set_model (sound, GVIR_CONFIG_DOMAIN_SOUND_MODEL_ICH9);
-          kept = g_list_append (kept, sound);
-        }
-      gvir_config_domain_set_devices (config, kept);
-      g_list_free_full (kept, g_object_unref);
-      g_list_free_full (devices, g_object_unref);
-    }
-
   config_change = update->memory_mib != 0 || update->vcpus != 0 || update->description != NULL ||
                   update->reset_on_shutdown != TERRA_KEEP || update->cdrom != NULL ||
-                  update->network != TERRA_KEEP || update->sound != TERRA_KEEP || update->video != NULL;
+                  update->network != TERRA_KEEP || update->sound != TERRA_KEEP || update->video != NULL ||
+                  update->shared_folder != NULL;
   if (update->memory_mib != 0)
     {
       gvir_config_domain_set_memory (config, update->memory_mib * 1024);       /* KiB */
@@ -710,7 +683,8 @@ terra_machine_update_sync (TerraMachine             *self,
         }
       virDomainFree (defined);
       if (running && (update->memory_mib != 0 || update->vcpus != 0 || update->network != TERRA_KEEP ||
-                      update->sound != TERRA_KEEP || update->video != NULL) && applies_at_next_start != NULL)
+                      update->sound != TERRA_KEEP || update->video != NULL || update->shared_folder != NULL) &&
+          applies_at_next_start != NULL)
         *applies_at_next_start = TRUE;
       if (running && update->description != NULL)
         {

@@ -65,6 +65,9 @@ char      *terra_machine_clone_sync            (TerraMachine  *self,
  * @sound: an ICH9 sound card or none; at the next start
  * @video: (nullable): "qxl" (the SPICE default, 2D, best for old guests) or
  *   "virtio" (virtio-gpu: needs the guest driver, any resolution); at the next start
+ * @shared_folder: (nullable): an absolute host folder to share with the guest
+ *   (virtio-9p, mount tag "terrarium"), "" for none, %NULL to keep; at the
+ *   next start
  */
 typedef enum {
   TERRA_KEEP = 0, /* zero-initialised updates change nothing */
@@ -85,6 +88,7 @@ typedef struct {
   TerraTristate  network;
   TerraTristate  sound;
   const char    *video;
+  const char    *shared_folder;
 } TerraMachineUpdate;
 
 gboolean   terra_machine_update_sync           (TerraMachine             *self,

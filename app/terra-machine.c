@@ -45,6 +45,7 @@ typedef struct {
   char              *video;              /* "qxl", "virtio"… */
   char              *lab;                /* the lab it belongs to, or NULL */
   char              *lab_file;           /* that lab's file, or NULL */
+  char              *shared_folder;      /* host folder shared over virtio-9p, or NULL */
 } MachineInfo;
 
 struct _TerraMachine
@@ -92,6 +93,7 @@ machine_info_clear (MachineInfo *info)
   g_clear_pointer (&info->media_path, g_free);
   g_clear_pointer (&info->lab, g_free);
   g_clear_pointer (&info->lab_file, g_free);
+  g_clear_pointer (&info->shared_folder, g_free);
   g_clear_pointer (&info->description, g_free);
   g_clear_pointer (&info->video, g_free);
 }
@@ -244,6 +246,7 @@ fetch_info (virDomainPtr   domain,
   }
   info->disposable = state != VIR_DOMAIN_SHUTOFF && terra_domain_xml_has_transient_disk (xml);
   info->uefi = terra_domain_xml_uses_uefi (xml);
+  info->shared_folder = terra_domain_xml_shared_folder (xml);
   info->saved = state == VIR_DOMAIN_SHUTOFF && virDomainHasManagedSaveImage (domain, 0) == 1;
   {
     int autostart = 0;
@@ -328,6 +331,8 @@ apply_info (TerraMachine      *self,
   SET_STR (lab, PROP_LAB);
   g_free (self->info.lab_file);
   self->info.lab_file = g_strdup (info->lab_file);
+  g_free (self->info.shared_folder);
+  self->info.shared_folder = g_strdup (info->shared_folder);
   self->info.network = info->network;
   self->info.sound = info->sound;
   g_free (self->info.video);
@@ -507,6 +512,14 @@ terra_machine_get_lab_file (TerraMachine *self)
 {
   g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
   return self->info.lab_file;
+}
+
+/** terra_machine_get_shared_folder: Returns: (transfer none) (nullable): the host folder shared with the guest (virtio-9p, tag "terrarium") */
+const char *
+terra_machine_get_shared_folder (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
+  return self->info.shared_folder;
 }
 
 /** terra_machine_get_media_path: Returns: (transfer none) (nullable): the installer media it was created from */

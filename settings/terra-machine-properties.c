@@ -40,6 +40,8 @@ struct _TerraMachineProperties
   GtkWidget            *network_switch;
   GtkWidget            *sound_switch;
   GtkWidget            *video_row;
+  GtkWidget            *share_row;
+  GtkWidget            *unshare_button;
   GtkWidget            *disks_group;
   GPtrArray            *disk_rows;
   GtkWidget            *add_disk_spin;
@@ -104,6 +106,14 @@ update_general (TerraMachineProperties *self)
   gtk_switch_set_active (GTK_SWITCH (self->sound_switch), terra_machine_get_has_sound (m));
   adw_combo_row_set_selected (ADW_COMBO_ROW (self->video_row),
                               g_strcmp0 (terra_machine_get_video (m), "virtio") == 0 ? 1 : 0);
+  {
+    const char *shared = terra_machine_get_shared_folder (m);
+    g_autofree char *sub = shared != NULL
+      ? g_strdup_printf (_("%s — in the guest: mount -t 9p -o trans=virtio,version=9p2000.L terrarium /mnt"), shared)
+      : g_strdup (_("None. A host folder the guest can mount (virtio-9p). At the next start."));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->share_row), sub);
+    gtk_widget_set_visible (self->unshare_button, shared != NULL);
+  }
   self->syncing = FALSE;
 }
 
@@ -125,6 +135,7 @@ typedef struct {
   char              *name;
   char              *description;
   char              *cdrom;
+  char              *shared_folder;
 } UpdateData;
 
 static void refresh_disks (TerraMachineProperties *self);
@@ -134,6 +145,7 @@ update_data_free (UpdateData *d)
 {
   g_free (d->name);
   g_free (d->cdrom);
+  g_free (d->shared_folder);
   g_free (d->description);
   g_free (d);
 }
@@ -168,6 +180,7 @@ apply_update (TerraMachineProperties *self,
 {
   d->update.name = d->name;
   d->update.description = d->description;
+  d->update.shared_folder = d->shared_folder;
   d->update.cdrom = d->cdrom;
   terra_machine_op_async (self->machine, update_op, d, (GDestroyNotify)update_data_free, NULL,
                           self->cancellable, on_updated, g_object_ref (self));
@@ -555,6 +568,47 @@ on_cdrom_chosen (GtkNativeDialog        *dialog,
 }
 
 static void
+on_folder_chosen (GtkNativeDialog        *dialog,
+                  int                     response,
+                  TerraMachineProperties *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      UpdateData *d = g_new0 (UpdateData, 1);
+      d->shared_folder = file ? g_file_get_path (file) : NULL;
+      if (d->shared_folder == NULL)
+        {
+          update_data_free (d);
+          toast (self, _("Only a local folder can be shared."));
+        }
+      else
+        apply_update (self, d);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+on_share_folder (TerraMachineProperties *self)
+{
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Share a Folder With the Guest"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Share"), _("_Cancel"));
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_folder_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_unshare_folder (TerraMachineProperties *self)
+{
+  UpdateData *d = g_new0 (UpdateData, 1);
+
+  d->shared_folder = g_strdup ("");
+  apply_update (self, d);
+}
+
+static void
 on_change_cdrom (TerraMachineProperties *self)
 {
   GtkFileFilter *filter;
@@ -777,6 +831,20 @@ build (TerraMachineProperties *self)
     adw_combo_row_set_model (ADW_COMBO_ROW (self->video_row), G_LIST_MODEL (gtk_string_list_new (models)));
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->video_row);
     g_signal_connect_swapped (self->video_row, "notify::selected", G_CALLBACK (on_video_selected), self);
+  }
+  {
+    GtkWidget *choose = gtk_button_new_with_mnemonic (_("_Choose…"));
+    self->share_row = adw_action_row_new ();
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->share_row), _("Shared Folder"));
+    adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self->share_row), 3);
+    self->unshare_button = gtk_button_new_with_mnemonic (_("_Stop Sharing"));
+    gtk_widget_set_valign (self->unshare_button, GTK_ALIGN_CENTER);
+    gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (self->share_row), self->unshare_button);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (self->share_row), choose);
+    g_signal_connect_swapped (choose, "clicked", G_CALLBACK (on_share_folder), self);
+    g_signal_connect_swapped (self->unshare_button, "clicked", G_CALLBACK (on_unshare_folder), self);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->share_row);
   }
   g_signal_connect_swapped (self->network_switch, "notify::active", G_CALLBACK (on_switch_toggled), self);
   g_signal_connect_swapped (self->sound_switch, "notify::active", G_CALLBACK (on_switch_toggled), self);

@@ -295,6 +295,67 @@ test_build_lab_machine (void)
   g_assert_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT);
 }
 
+/* Device edits keep devices libvirt-gconfig has no class for (mcast cards). */
+static void
+test_device_edits_keep_lab_networks (void)
+{
+  g_autoptr(TerraGuestCaps) caps = load_caps ();
+  g_autoptr(TerraMachineSpec) spec = make_spec ("lab-b");
+  const char *segments[] = { "239.255.1.2:40001", NULL };
+  g_autofree char *xml = NULL;
+  g_autoptr(GError) error = NULL;
+  char *edited;
+
+  spec->lab_segments = g_strdupv ((char **)segments);
+  xml = build_xml (spec, caps, NULL);
+  assert_xml (xml, "/domain/devices/interface[@type='user']");
+
+  edited = terra_domain_xml_set_video (xml, "virtio", &error);
+  g_assert_no_error (error);
+  assert_xml (edited, "/domain/devices/video/model[@type='virtio']");
+  g_assert_cmpint (xml_count (edited, "/domain/devices/video"), ==, 1);
+  g_free (xml), xml = edited;
+
+  edited = terra_domain_xml_set_nat (xml, FALSE, &error);
+  g_assert_no_error (error);
+  assert_no_xml (edited, "/domain/devices/interface[@type='user']");
+  g_free (xml), xml = edited;
+  edited = terra_domain_xml_set_nat (xml, TRUE, &error);
+  assert_xml (edited, "/domain/devices/interface[@type='user']/model[@type='virtio']");  /* its disk is virtio */
+  g_free (xml), xml = edited;
+
+  edited = terra_domain_xml_set_sound (xml, TRUE, &error);
+  assert_xml (edited, "/domain/devices/sound[@model='ich9']");
+  g_free (xml), xml = edited;
+  edited = terra_domain_xml_set_sound (xml, FALSE, &error);
+  assert_no_xml (edited, "/domain/devices/sound");
+  g_free (xml), xml = edited;
+
+  edited = terra_domain_xml_set_shared_folder (xml, "/home/u/a & b", &error);
+  {
+    g_autofree char *folder = terra_domain_xml_shared_folder (edited);
+    g_assert_cmpstr (folder, ==, "/home/u/a & b");
+  }
+  g_free (xml), xml = edited;
+  edited = terra_domain_xml_set_shared_folder (xml, NULL, &error);
+  assert_no_xml (edited, "/domain/devices/filesystem");
+  g_free (xml), xml = edited;
+
+  edited = terra_domain_xml_forget_macs (xml, &error);
+  assert_no_xml (edited, "/domain/devices/interface/mac");
+  g_free (xml), xml = edited;
+
+  /* Through every edit the lab's card stayed. */
+  assert_xml (xml, "/domain/devices/interface[@type='mcast']/source[@address='239.255.1.2'][@port='40001']");
+  {
+    g_autoptr(GVirConfigDomain) parsed = gvir_config_domain_new_from_xml (xml, NULL);
+    g_assert_nonnull (parsed);
+  }
+
+  g_assert_null (terra_domain_xml_set_video ("<not-xml", "qxl", &error));
+  g_assert_error (error, TERRA_ERROR, TERRA_ERROR_FAILED);
+}
+
 static void
 test_volume (void)
 {
@@ -341,6 +402,7 @@ main (int   argc,
   g_test_add_func ("/domain-builder/volume", test_volume);
   g_test_add_func ("/domain-builder/volume-overlay", test_volume_overlay);
   g_test_add_func ("/domain-builder/lab-machine", test_build_lab_machine);
+  g_test_add_func ("/domain-builder/device-edits", test_device_edits_keep_lab_networks);
   g_test_add_func ("/domain-builder/metadata-foreign", test_metadata_foreign);
   return g_test_run ();
 }

@@ -920,3 +920,217 @@ terra_domain_xml_set_cdrom (const char  *domain_xml,
     }
   return doc_to_string (doc);
 }
+
+/* --- device edits that keep every other device ------------------------------
+ *
+ * libvirt-gconfig's get_devices()/set_devices() round trip drops devices it
+ * has no class for (a lab's `<interface type='mcast'>`), so devices are
+ * added and removed here with libxml2's tree API on the domain XML.
+ */
+
+static void
+remove_nodes (xmlXPathContext *ctx,
+              const char      *expr)
+{
+  g_autoptr(xmlXPathObject) nodes = xmlXPathEvalExpression ((const xmlChar *)expr, ctx);
+
+  if (nodes == NULL || nodes->nodesetval == NULL)
+    return;
+  for (int i = 0; i < nodes->nodesetval->nodeNr; i++)
+    {
+      xmlUnlinkNode (nodes->nodesetval->nodeTab[i]);
+      xmlFreeNode (nodes->nodesetval->nodeTab[i]);
+      nodes->nodesetval->nodeTab[i] = NULL;
+    }
+}
+
+static xmlNode *
+devices_node (xmlDoc  *doc,
+              GError **error)
+{
+  xmlNode *root = xmlDocGetRootElement (doc);
+
+  for (xmlNode *n = root ? root->children : NULL; n != NULL; n = n->next)
+    if (n->type == XML_ELEMENT_NODE && xmlStrEqual (n->name, (const xmlChar *)"devices"))
+      return n;
+  g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED, _("The machine’s configuration could not be read."));
+  return NULL;
+}
+
+/**
+ * terra_domain_xml_set_video:
+ * @domain_xml: a domain's inactive XML
+ * @model: "qxl" or "virtio"
+ * @error: %TERRA_ERROR_FAILED when it cannot be parsed
+ *
+ * Replaces the video cards with one of @model (libvirt fills in the rest).
+ *
+ * Returns: (transfer full) (nullable): the changed XML
+ */
+char *
+terra_domain_xml_set_video (const char  *domain_xml,
+                            const char  *model,
+                            GError     **error)
+{
+  g_autoptr(xmlDoc) doc = parse_domain_xml (domain_xml, error);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  xmlNode *devices, *video, *node;
+
+  if (doc == NULL || (devices = devices_node (doc, error)) == NULL)
+    return NULL;
+  ctx = xmlXPathNewContext (doc);
+  remove_nodes (ctx, "/domain/devices/video");
+  video = xmlNewChild (devices, NULL, (const xmlChar *)"video", NULL);
+  node = xmlNewChild (video, NULL, (const xmlChar *)"model", NULL);
+  xmlNewProp (node, (const xmlChar *)"type", (const xmlChar *)model);
+  return doc_to_string (doc);
+}
+
+/**
+ * terra_domain_xml_set_nat:
+ * @domain_xml: a domain's inactive XML
+ * @nat: whether the machine has a user-mode NAT card
+ * @error: %TERRA_ERROR_FAILED when it cannot be parsed
+ *
+ * Adds or removes the user-mode (NAT) network card; other cards (a lab's
+ * networks) stay. A new card is virtio when the machine's disk is (the OS
+ * has virtio drivers), else e1000e, as terra_domain_builder_build() decides.
+ *
+ * Returns: (transfer full) (nullable): the changed XML
+ */
+char *
+terra_domain_xml_set_nat (const char  *domain_xml,
+                          gboolean     nat,
+                          GError     **error)
+{
+  g_autoptr(xmlDoc) doc = parse_domain_xml (domain_xml, error);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  xmlNode *devices, *nic, *node;
+  gboolean virtio;
+
+  if (doc == NULL || (devices = devices_node (doc, error)) == NULL)
+    return NULL;
+  ctx = xmlXPathNewContext (doc);
+  if (nat && xpath_exists (ctx, "/domain/devices/interface[@type='user']"))
+    return doc_to_string (doc);
+  remove_nodes (ctx, "/domain/devices/interface[@type='user']");
+  if (nat)
+    {
+      virtio = xpath_exists (ctx, "/domain/devices/disk[@device='disk']/target[@bus='virtio']");
+      nic = xmlNewChild (devices, NULL, (const xmlChar *)"interface", NULL);
+      xmlNewProp (nic, (const xmlChar *)"type", (const xmlChar *)"user");
+      node = xmlNewChild (nic, NULL, (const xmlChar *)"model", NULL);
+      xmlNewProp (node, (const xmlChar *)"type", (const xmlChar *)(virtio ? "virtio" : "e1000e"));
+    }
+  return doc_to_string (doc);
+}
+
+/**
+ * terra_domain_xml_set_sound:
+ * @domain_xml: a domain's inactive XML
+ * @sound: whether the machine has an ICH9 sound card
+ * @error: %TERRA_ERROR_FAILED when it cannot be parsed
+ *
+ * Returns: (transfer full) (nullable): the changed XML
+ */
+char *
+terra_domain_xml_set_sound (const char  *domain_xml,
+                            gboolean     sound,
+                            GError     **error)
+{
+  g_autoptr(xmlDoc) doc = parse_domain_xml (domain_xml, error);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  xmlNode *devices, *node;
+
+  if (doc == NULL || (devices = devices_node (doc, error)) == NULL)
+    return NULL;
+  ctx = xmlXPathNewContext (doc);
+  remove_nodes (ctx, "/domain/devices/sound");
+  if (sound)
+    {
+      node = xmlNewChild (devices, NULL, (const xmlChar *)"sound", NULL);
+      xmlNewProp (node, (const xmlChar *)"model", (const xmlChar *)"ich9");
+    }
+  return doc_to_string (doc);
+}
+
+/**
+ * terra_domain_xml_set_shared_folder:
+ * @domain_xml: a domain's inactive XML
+ * @folder: (nullable): an absolute host folder to share, or %NULL for none
+ * @error: %TERRA_ERROR_FAILED when it cannot be parsed
+ *
+ * Sets the machine's shared folder: virtio-9p, `mapped` access, mount tag
+ * TERRA_SHARED_FOLDER_TAG (as terra_domain_builder_build() makes it).
+ * Other filesystems are kept.
+ *
+ * Returns: (transfer full) (nullable): the changed XML
+ */
+char *
+terra_domain_xml_set_shared_folder (const char  *domain_xml,
+                                    const char  *folder,
+                                    GError     **error)
+{
+  g_autoptr(xmlDoc) doc = parse_domain_xml (domain_xml, error);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  xmlNode *devices, *fs, *node;
+
+  if (doc == NULL || (devices = devices_node (doc, error)) == NULL)
+    return NULL;
+  ctx = xmlXPathNewContext (doc);
+  remove_nodes (ctx, "/domain/devices/filesystem[target/@dir='" TERRA_SHARED_FOLDER_TAG "']");
+  if (folder != NULL)
+    {
+      fs = xmlNewChild (devices, NULL, (const xmlChar *)"filesystem", NULL);
+      xmlNewProp (fs, (const xmlChar *)"type", (const xmlChar *)"mount");
+      xmlNewProp (fs, (const xmlChar *)"accessmode", (const xmlChar *)"mapped");
+      node = xmlNewChild (fs, NULL, (const xmlChar *)"source", NULL);
+      xmlNewProp (node, (const xmlChar *)"dir", (const xmlChar *)folder);
+      node = xmlNewChild (fs, NULL, (const xmlChar *)"target", NULL);
+      xmlNewProp (node, (const xmlChar *)"dir", (const xmlChar *)TERRA_SHARED_FOLDER_TAG);
+    }
+  return doc_to_string (doc);
+}
+
+/**
+ * terra_domain_xml_shared_folder:
+ * @domain_xml: a domain's XML
+ *
+ * Returns: (transfer full) (nullable): the host folder shared with the
+ *   guest under our mount tag, or %NULL
+ */
+char *
+terra_domain_xml_shared_folder (const char *domain_xml)
+{
+  g_autoptr(xmlDoc) doc = parse_xml (domain_xml);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+
+  if (doc == NULL)
+    return NULL;
+  ctx = xmlXPathNewContext (doc);
+  return xpath_string (ctx, "/domain/devices/filesystem[target/@dir='" TERRA_SHARED_FOLDER_TAG "']/source/@dir");
+}
+
+/**
+ * terra_domain_xml_forget_macs:
+ * @domain_xml: a domain's XML
+ * @error: %TERRA_ERROR_FAILED when it cannot be parsed
+ *
+ * Removes every network card's MAC address, so that libvirt gives a copy
+ * of the machine (a clone) new ones, on every kind of card.
+ *
+ * Returns: (transfer full) (nullable): the changed XML
+ */
+char *
+terra_domain_xml_forget_macs (const char  *domain_xml,
+                              GError     **error)
+{
+  g_autoptr(xmlDoc) doc = parse_domain_xml (domain_xml, error);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+
+  if (doc == NULL)
+    return NULL;
+  ctx = xmlXPathNewContext (doc);
+  remove_nodes (ctx, "/domain/devices/interface/mac");
+  return doc_to_string (doc);
+}

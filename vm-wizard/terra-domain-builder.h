@@ -88,6 +88,22 @@ char    *terra_domain_xml_set_transient      (const char *domain_xml,
                                               gboolean    transient,
                                               GError    **error);
 
+char    *terra_domain_xml_set_video          (const char *domain_xml,
+                                              const char *model,
+                                              GError    **error);
+char    *terra_domain_xml_set_nat            (const char *domain_xml,
+                                              gboolean    nat,
+                                              GError    **error);
+char    *terra_domain_xml_set_sound          (const char *domain_xml,
+                                              gboolean    sound,
+                                              GError    **error);
+char    *terra_domain_xml_set_shared_folder  (const char *domain_xml,
+                                              const char *folder,
+                                              GError    **error);
+char    *terra_domain_xml_shared_folder      (const char *domain_xml);
+char    *terra_domain_xml_forget_macs        (const char *domain_xml,
+                                              GError    **error);
+
 GVirConfigStorageVol *terra_volume_builder_build (const char           *volume_name,
                                                   guint64               capacity_gib,
                                                   const char           *backing_path,
