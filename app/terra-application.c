@@ -21,6 +21,7 @@
 
 #include "terra-application.h"
 #include "terra-connection.h"
+#include "terra-machine-ops.h"
 #include "terra-machine-store.h"
 #include "terra-preferences-window.h"
 #include "terra-settings.h"
@@ -34,6 +35,7 @@ struct _TerraApplication
   TerraSettings     *settings;
   TerraConnection   *connection;
   TerraMachineStore *store;
+  GPtrArray         *extra_stores;  /* TerraMachineStore of the extra-connections, each a group */
 };
 
 G_DEFINE_FINAL_TYPE (TerraApplication, terra_application, ADW_TYPE_APPLICATION)
@@ -80,6 +82,8 @@ get_window (TerraApplication *self)
       return TERRA_WINDOW (l->data);
 
   window = GTK_WINDOW (terra_window_new (GTK_APPLICATION (self), self->settings, self->store));
+  for (guint i = 0; self->extra_stores != NULL && i < self->extra_stores->len; i++)
+    terra_window_add_store (TERRA_WINDOW (window), g_ptr_array_index (self->extra_stores, i));
   return TERRA_WINDOW (window);
 }
 
@@ -141,6 +145,60 @@ static const GActionEntry app_actions[] = {
   { .name = "retry-connection", .activate = retry_connection },
 };
 
+/* --- the desktop session ends ---------------------------------------------- */
+
+static void
+save_all_worker (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  TerraApplication *self = source_object;
+  GError *error = NULL;
+  GPtrArray *saved = terra_machine_save_all_running_sync (self->connection, cancellable, &error);
+
+  if (saved == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, saved, (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+on_saved_all (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TerraApplication *self = TERRA_APPLICATION (source);
+  guint cookie = GPOINTER_TO_UINT (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) saved = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (saved == NULL)
+    g_warning ("Saving the running virtual machines at logout: %s", error->message);
+  else
+    g_message ("Saved %u running virtual machine(s) at logout", saved->len);
+  gtk_application_uninhibit (GTK_APPLICATION (self), cookie);
+  g_application_release (G_APPLICATION (self));
+}
+
+/* The session manager asks before the session ends (register-session):
+ * with the save-on-logout preference, hold the logout while every running
+ * guest is saved (libvirt managed save), so it continues at its next start. */
+static void
+on_query_end (TerraApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+  guint cookie;
+
+  if (self->settings == NULL || self->connection == NULL || !terra_settings_get_save_on_logout (self->settings))
+    return;
+  cookie = gtk_application_inhibit (GTK_APPLICATION (self), gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                    GTK_APPLICATION_INHIBIT_LOGOUT, _("Saving the running virtual machines"));
+  g_application_hold (G_APPLICATION (self));
+  task = g_task_new (self, NULL, on_saved_all, GUINT_TO_POINTER (cookie));
+  g_task_run_in_thread (task, save_all_worker);
+}
+
 static void
 terra_application_startup (GApplication *app)
 {
@@ -165,6 +223,8 @@ terra_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.back", back_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
 
+  g_signal_connect (app, "query-end", G_CALLBACK (on_query_end), NULL);
+
   terra_connection_init_libvirt ();
   self->settings = terra_settings_new ();
   if (!terra_settings_get_is_persistent (self->settings))
@@ -173,6 +233,21 @@ terra_application_startup (GApplication *app)
   self->connection = terra_connection_new (uri);
   self->store = terra_machine_store_new (self->connection);
   terra_connection_open_async (self->connection, NULL, on_open_done, NULL);
+
+  /* More connections, each shown as a group in the collection. */
+  self->extra_stores = g_ptr_array_new_with_free_func (g_object_unref);
+  {
+    g_auto(GStrv) extra = terra_settings_dup_extra_connections (self->settings);
+    for (guint i = 0; extra[i] != NULL; i++)
+      {
+        g_autoptr(TerraConnection) connection = NULL;
+        if (g_str_equal (extra[i], uri))
+          continue;
+        connection = terra_connection_new (extra[i]);
+        g_ptr_array_add (self->extra_stores, terra_machine_store_new (connection));
+        terra_connection_open_async (connection, NULL, on_open_done, NULL);
+      }
+  }
 }
 
 static void
@@ -243,6 +318,7 @@ terra_application_shutdown (GApplication *app)
   G_APPLICATION_CLASS (terra_application_parent_class)->shutdown (app);
 
   g_clear_object (&self->store);
+  g_clear_pointer (&self->extra_stores, g_ptr_array_unref);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
 }
@@ -287,6 +363,8 @@ terra_application_new (void)
   return g_object_new (TERRA_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       /* to hear "query-end" from the session manager (save-on-logout) */
+                       "register-session", TRUE,
                        "resource-base-path", "/io/github/terrarium/Terrarium",
                        NULL);
 }

@@ -700,3 +700,30 @@ terra_connection_run_async (TerraConnection     *self,
   g_task_set_task_data (task, task_data, task_data_free);
   g_task_run_in_thread (task, func);
 }
+
+/**
+ * terra_connection_uri_is_local:
+ * @uri: a libvirt URI
+ *
+ * Whether @uri reaches a daemon on this computer through its local socket
+ * (no host name; transport "unix" or none), as libvirt's URI rules have it
+ * (https://libvirt.org/uri.html): only then can libvirt hand over file
+ * descriptors (virDomainOpenGraphicsFD) or share local paths.
+ *
+ * Returns: %TRUE for a local URI
+ */
+gboolean
+terra_connection_uri_is_local (const char *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_PARSE_RELAXED, NULL);
+  const char *scheme, *plus, *host;
+
+  if (parsed == NULL)
+    return FALSE;
+  scheme = g_uri_get_scheme (parsed);
+  host = g_uri_get_host (parsed);
+  plus = scheme ? strchr (scheme, '+') : NULL;
+  if (host != NULL && *host != '\0' && g_ascii_strcasecmp (host, "localhost") != 0)
+    return FALSE;
+  return plus == NULL || g_str_equal (plus + 1, "unix");
+}

@@ -53,4 +53,6 @@ void                 terra_connection_run_async      (TerraConnection      *self
                                                       GAsyncReadyCallback   callback,
                                                       gpointer              user_data);
 
+gboolean terra_connection_uri_is_local (const char *uri);
+
 G_END_DECLS

@@ -657,10 +657,24 @@ cmd_delete (Ctl *ctl, int argc, char **argv)
 
 
 static int
-cmd_save (Ctl *ctl, int argc, char **argv)
+cmd_save (Ctl   *ctl,
+          int    argc,
+          char **argv)
 {
-  return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_SAVE,
-                     _("Save a running virtual machine’s state and stop it; start restores it"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) saved = NULL;
+
+  if (argc != 2 || !g_str_equal (argv[1], "--all"))
+    return cmd_action (ctl, argc, argv, TERRA_MACHINE_ACTION_SAVE,
+                       _("Save a running virtual machine’s state and stop it; start restores it (--all: every running one)"));
+  if (!ensure_connected (ctl, &error))
+    return fail (error);
+  saved = terra_machine_save_all_running_sync (ctl->connection, NULL, &error);
+  if (saved == NULL)
+    return fail (error);
+  for (guint i = 0; i < saved->len; i++)
+    g_print ("%s\n", (const char *)g_ptr_array_index (saved, i));
+  return EXIT_OK;
 }
 
 static int
@@ -1263,7 +1277,7 @@ static const struct {
   { "reboot", cmd_reboot, N_("Restart: reboot NAME") },
   { "pause", cmd_pause, N_("Pause: pause NAME") },
   { "resume", cmd_resume, N_("Resume: resume NAME") },
-  { "save", cmd_save, N_("Save state and stop (start restores it): save NAME") },
+  { "save", cmd_save, N_("Save state and stop (start restores it): save NAME | save --all") },
   { "restore", cmd_restore, N_("Start from the saved state: restore NAME") },
   { "resize-disk", cmd_resize_disk, N_("Grow a disk: resize-disk NAME DISK GIB") },
   { "disk", cmd_disk, N_("Disks: disk list NAME [--json] | disk add NAME GIB") },

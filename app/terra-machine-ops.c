@@ -1128,3 +1128,73 @@ terra_machine_screenshot_sync (TerraMachine  *self,
   free (mime);
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
+
+/**
+ * terra_machine_save_all_running_sync:
+ * @connection: a connected #TerraConnection
+ * @cancellable: (nullable): checked between machines
+ * @error: %TERRA_ERROR_NOT_CONNECTED, %TERRA_ERROR_LIBVIRT, or
+ *   %TERRA_ERROR_FAILED naming each machine that could not be saved (the
+ *   others are saved)
+ *
+ * Saves the state of every running or paused machine (libvirt managed save:
+ * the next start continues where it was), one after the other; disposable
+ * runs are left alone (their state is meant to go). What the app does when
+ * the desktop session ends with the `save-on-logout` preference, and
+ * `terrarium-ctl save --all`. Blocking.
+ *
+ * Returns: (transfer full) (element-type utf8) (nullable): the names of the
+ *   machines saved
+ */
+GPtrArray *
+terra_machine_save_all_running_sync (TerraConnection  *connection,
+                                     GCancellable     *cancellable,
+                                     GError          **error)
+{
+  g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) failed = g_string_new (NULL);
+  virConnectPtr conn = terra_connection_dup_handle (connection);
+  virDomainPtr *domains = NULL;
+  int n;
+
+  if (conn == NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_NOT_CONNECTED, _("Not connected to the virtualization service."));
+      return NULL;
+    }
+  n = virConnectListAllDomains (conn, &domains, VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+  if (n < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not list the running virtual machines."));
+      virConnectClose (conn);
+      return NULL;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(TerraMachine) machine = NULL;
+
+      if (!g_cancellable_is_cancelled (cancellable))
+        machine = terra_machine_new_sync (connection, domains[i], &local_error);
+      if (machine != NULL && !terra_machine_get_disposable (machine))
+        {
+          if (terra_machine_run_action_sync (machine, TERRA_MACHINE_ACTION_SAVE, NULL, &local_error))
+            g_ptr_array_add (saved, g_strdup (terra_machine_get_name (machine)));
+        }
+      if (local_error != NULL)
+        {
+          g_autofree char *summary = terra_error_get_summary (local_error);
+          g_string_append_printf (failed, "%s%s", failed->len ? "\n" : "", summary);
+        }
+      virDomainFree (domains[i]);
+    }
+  free (domains);
+  virConnectClose (conn);
+  if (failed->len > 0)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_FAILED, "%s\n\n%s",
+                   _("Some virtual machines could not be saved."), failed->str);
+      return NULL;
+    }
+  return g_steal_pointer (&saved);
+}

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "terra-connection.h"
 #include "terra-machine.h"
 
 G_BEGIN_DECLS
@@ -141,5 +142,9 @@ void       terra_machine_op_async              (TerraMachine        *self,
 gpointer   terra_machine_op_finish             (TerraMachine        *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
+
+GPtrArray *terra_machine_save_all_running_sync (TerraConnection  *connection,
+                                                GCancellable     *cancellable,
+                                                GError          **error);
 
 G_END_DECLS

@@ -1094,8 +1094,18 @@ terra_machine_open_graphics_fd_sync (TerraMachine  *self,
   fd = virDomainOpenGraphicsFD (self->domain, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
   if (fd < 0)
     {
-      terra_set_error_from_libvirt (error, _("Could not open the display of “%s”."),
-                                    virDomainGetName (self->domain));
+      const char *uri = terra_connection_get_uri (self->connection);
+
+      /* libvirt hands the display over as a file descriptor on its local
+       * socket; a network connection (qemu+ssh, +tcp, +tls) cannot carry one. */
+      if (!terra_connection_uri_is_local (uri))
+        terra_set_error_from_libvirt (error, _("The screen of “%s” cannot be shown here: it runs on another computer "
+                                               "(%s), and its display can only be handed over on this one. "
+                                               "Open it there, or with: virt-viewer --connect %s %s"),
+                                      virDomainGetName (self->domain), uri, uri, virDomainGetName (self->domain));
+      else
+        terra_set_error_from_libvirt (error, _("Could not open the display of “%s”."),
+                                      virDomainGetName (self->domain));
       if (error != NULL && *error != NULL)
         (*error)->code = TERRA_ERROR_DISPLAY;
       return -1;

@@ -112,6 +112,23 @@ on_uri_apply (AdwEntryRow            *row,
 }
 
 static void
+on_extra_apply (AdwEntryRow            *row,
+                TerraPreferencesWindow *self)
+{
+  GSettings *gs = terra_settings_get_gsettings (self->settings);
+  g_auto(GStrv) parts = g_strsplit (gtk_editable_get_text (GTK_EDITABLE (row)), " ", -1);
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  g_auto(GStrv) uris = NULL;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0')
+      g_strv_builder_add (b, parts[i]);
+  uris = g_strv_builder_end (b);
+  if (gs != NULL)
+    g_settings_set_strv (gs, TERRA_SETTINGS_KEY_EXTRA_CONNECTIONS, (const char * const *)uris);
+}
+
+static void
 on_close_action_selected (AdwComboRow            *row,
                           GParamSpec             *pspec,
                           TerraPreferencesWindow *self)
@@ -185,6 +202,8 @@ terra_preferences_window_new (GtkWindow     *parent,
   GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *warn_switch;
+  GtkWidget *thumbs_switch;
+  GtkWidget *logout_switch;
   GtkWidget *row;
   guint64 reserve = gs ? g_settings_get_uint64 (gs, TERRA_SETTINGS_KEY_HOST_RESERVE) : 0;
 
@@ -238,6 +257,17 @@ terra_preferences_window_new (GtkWindow     *parent,
     adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (uri_row), TRUE);
     g_signal_connect (uri_row, "apply", G_CALLBACK (on_uri_apply), self);
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (vm_group), uri_row);
+    {
+      GtkWidget *extra_row = adw_entry_row_new ();
+      g_auto(GStrv) extra = terra_settings_dup_extra_connections (settings);
+      g_autofree char *joined = g_strjoinv (" ", extra);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (extra_row),
+                                     _("More Connections, Shown as Groups (URIs separated by spaces; next start)"));
+      gtk_editable_set_text (GTK_EDITABLE (extra_row), joined);
+      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (extra_row), TRUE);
+      g_signal_connect (extra_row, "apply", G_CALLBACK (on_extra_apply), self);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (vm_group), extra_row);
+    }
 
     self->images_row = adw_action_row_new ();
     adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->images_row), _("Disk Image Folder"));
@@ -254,6 +284,13 @@ terra_preferences_window_new (GtkWindow     *parent,
                                                        : g_str_equal (close_action, "save") ? 2 : 0);
     g_signal_connect (combo, "notify::selected", G_CALLBACK (on_close_action_selected), self);
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (vm_group), combo);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (vm_group),
+                               switch_row (_("Save Running Machines When I Log Out"),
+                                           _("They continue where they were at their next start"), &logout_switch));
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (vm_group),
+                               switch_row (_("Thumbnails"),
+                                           _("A small live picture of each running machine’s screen in the list"),
+                                           &thumbs_switch));
 
     {
       GtkWidget *patience = adw_action_row_new ();
@@ -277,6 +314,8 @@ terra_preferences_window_new (GtkWindow     *parent,
   if (gs != NULL)
     {
       g_settings_bind (gs, TERRA_SETTINGS_KEY_BUDGET_WARNINGS, warn_switch, "active", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (gs, TERRA_SETTINGS_KEY_THUMBNAILS, thumbs_switch, "active", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (gs, TERRA_SETTINGS_KEY_SAVE_ON_LOGOUT, logout_switch, "active", G_SETTINGS_BIND_DEFAULT);
       g_signal_connect_swapped (self->auto_switch, "notify::active", G_CALLBACK (on_auto_toggled), self);
       g_signal_connect_swapped (self->reserve_spin, "value-changed", G_CALLBACK (on_reserve_changed), self);
     }

@@ -190,6 +190,68 @@ terra_settings_get_shutdown_timeout_s (TerraSettings *self)
 }
 
 /**
+ * terra_settings_dup_extra_connections:
+ * @self: a #TerraSettings
+ *
+ * The environment variable `TERRARIUM_EXTRA_URIS` (URIs separated by
+ * spaces) overrides it (tests, and machines without the schema).
+ *
+ * Returns: (transfer full) (array zero-terminated=1): more libvirt URIs the
+ *   collection shows, each as a group; empty by default
+ */
+char **
+terra_settings_dup_extra_connections (TerraSettings *self)
+{
+  const char *env = g_getenv ("TERRARIUM_EXTRA_URIS");
+
+  g_return_val_if_fail (TERRA_IS_SETTINGS (self), NULL);
+  if (env != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (env, " ", -1);
+      GStrvBuilder *b = g_strv_builder_new ();
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (*parts[i] != '\0')
+          g_strv_builder_add (b, parts[i]);
+      {
+        char **result = g_strv_builder_end (b);
+        g_strv_builder_unref (b);
+        return result;
+      }
+    }
+  if (self->settings != NULL)
+    return g_settings_get_strv (self->settings, TERRA_SETTINGS_KEY_EXTRA_CONNECTIONS);
+  return g_new0 (char *, 1);
+}
+
+/**
+ * terra_settings_get_thumbnails:
+ * @self: a #TerraSettings
+ *
+ * Returns: whether the collection shows running guests' thumbnails (%TRUE
+ *   without the schema)
+ */
+gboolean
+terra_settings_get_thumbnails (TerraSettings *self)
+{
+  g_return_val_if_fail (TERRA_IS_SETTINGS (self), TRUE);
+  return self->settings == NULL || g_settings_get_boolean (self->settings, TERRA_SETTINGS_KEY_THUMBNAILS);
+}
+
+/**
+ * terra_settings_get_save_on_logout:
+ * @self: a #TerraSettings
+ *
+ * Returns: whether running guests are saved (managed save) when the
+ *   desktop session ends (%FALSE without the schema)
+ */
+gboolean
+terra_settings_get_save_on_logout (TerraSettings *self)
+{
+  g_return_val_if_fail (TERRA_IS_SETTINGS (self), FALSE);
+  return self->settings != NULL && g_settings_get_boolean (self->settings, TERRA_SETTINGS_KEY_SAVE_ON_LOGOUT);
+}
+
+/**
  * terra_settings_get_budget_warnings:
  * @self: a #TerraSettings
  *

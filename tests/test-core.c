@@ -211,6 +211,22 @@ test_store_follows_events (void)
   g_clear_object (&f.connection);
 }
 
+/* libvirt's URI rules (https://libvirt.org/uri.html): a display fd can only
+ * come over the local socket. */
+static void
+test_uri_is_local (void)
+{
+  g_assert_true (terra_connection_uri_is_local ("qemu:///session"));
+  g_assert_true (terra_connection_uri_is_local ("qemu:///system"));
+  g_assert_true (terra_connection_uri_is_local ("qemu+unix:///session?socket=/run/x.sock"));
+  g_assert_true (terra_connection_uri_is_local ("test:///default"));
+  g_assert_false (terra_connection_uri_is_local ("qemu+ssh://user@host/session"));
+  g_assert_false (terra_connection_uri_is_local ("qemu+ssh://localhost/system"));
+  g_assert_false (terra_connection_uri_is_local ("qemu+tcp://10.0.0.2/system"));
+  g_assert_false (terra_connection_uri_is_local ("qemu://host.example/system"));
+  g_assert_false (terra_connection_uri_is_local ("not a uri"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -218,6 +234,7 @@ main (int argc, char *argv[])
   terra_connection_init_libvirt ();
 
   g_test_add_func ("/core/storage/volume-base-name", test_volume_base_name);
+  g_test_add_func ("/core/connection/uri-is-local", test_uri_is_local);
   g_test_add_func ("/core/error/split", test_error_split);
   g_test_add_func ("/core/error/libvirt", test_libvirt_error);
   g_test_add_func ("/core/store/follows-events", test_store_follows_events);

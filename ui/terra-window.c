@@ -42,7 +42,9 @@ struct _TerraWindow
   GtkWidget            *tcg_banner;
   GtkWidget            *tcg_label;
   GtkWidget            *host_bar;
-  GtkFilterListModel   *visible_machines; /* the store minus machines deleted with Undo pending */
+  GListStore           *stores;          /* TerraMachineStore: the primary one first, then extra connections */
+  GtkFlattenListModel  *all_machines;    /* every store's machines */
+  GtkFilterListModel   *visible_machines; /* all machines minus those deleted with Undo pending */
   GtkSortListModel     *grouped_machines; /* …with machines of no lab first, then lab by lab */
   GtkFilter            *not_deleted;
   GHashTable           *pending_deletes;  /* uuid → TerraMachine, until the Undo toast goes */
@@ -152,18 +154,25 @@ static TerraMachine *
 find_machine (TerraWindow *self,
               const char  *name_or_uuid)
 {
-  TerraMachine *m = terra_machine_store_find (self->store, name_or_uuid);
-  guint n;
+  guint n_stores = g_list_model_get_n_items (G_LIST_MODEL (self->stores));
 
-  if (m != NULL)
-    return m;
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-  for (guint i = 0; i < n; i++)
+  /* The primary connection first: names are unique only per connection. */
+  for (guint s = 0; s < n_stores; s++)
     {
-      g_autoptr(TerraMachine) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
-      if (g_strcmp0 (terra_machine_get_uuid (item), name_or_uuid) == 0 ||
-          g_strcmp0 (terra_machine_get_name (item), name_or_uuid) == 0)
-        return item;
+      g_autoptr(TerraMachineStore) store = g_list_model_get_item (G_LIST_MODEL (self->stores), s);
+      TerraMachine *m = terra_machine_store_find (store, name_or_uuid);
+      guint n;
+
+      if (m != NULL)
+        return m;
+      n = g_list_model_get_n_items (G_LIST_MODEL (store));
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(TerraMachine) item = g_list_model_get_item (G_LIST_MODEL (store), i);
+          if (g_strcmp0 (terra_machine_get_uuid (item), name_or_uuid) == 0 ||
+              g_strcmp0 (terra_machine_get_name (item), name_or_uuid) == 0)
+            return item;
+        }
     }
   return NULL;
 }
@@ -282,6 +291,23 @@ on_thumbnail (GObject      *source,
     terra_machine_row_set_thumbnail (row, GDK_PAINTABLE (texture));
 }
 
+static void refresh_thumbnails (TerraWindow *self);
+
+/* Thumbnails switched off: the rows show their state icon again. */
+static void
+on_thumbnails_changed (TerraWindow *self)
+{
+  GtkListBoxRow *row;
+
+  if (terra_settings_get_thumbnails (self->settings))
+    {
+      refresh_thumbnails (self);
+      return;
+    }
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->list), i)) != NULL; i++)
+    terra_machine_row_set_thumbnail (TERRA_MACHINE_ROW (row), NULL);
+}
+
 static void
 refresh_thumbnails (TerraWindow *self)
 {
@@ -301,6 +327,8 @@ thumbnail_tick (gpointer data)
 {
   TerraWindow *self = data;
 
+  if (!terra_settings_get_thumbnails (self->settings))
+    return G_SOURCE_CONTINUE;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
       g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack)), "collection") == 0)
     refresh_thumbnails (self);
@@ -567,8 +595,16 @@ static void
 start_machine (TerraWindow  *self,
                TerraMachine *machine)
 {
-  StartData *d = g_new0 (StartData, 1);
+  StartData *d;
 
+  /* The budget is this computer's; a machine of another connection runs
+   * on its own host. */
+  if (terra_machine_get_connection (machine) != self->connection)
+    {
+      run_action (self, machine, TERRA_MACHINE_ACTION_START);
+      return;
+    }
+  d = g_new0 (StartData, 1);
   d->self = g_object_ref (self);
   d->machine = g_object_ref (machine);
   terra_budget_snapshot_query_async (self->connection, self->cancellable, on_start_budget, d);
@@ -1177,6 +1213,38 @@ on_drop (GtkDropTarget *target,
   return FALSE;
 }
 
+static void
+on_extra_connection_state (TerraWindow     *self,
+                           GParamSpec      *pspec,
+                           TerraConnection *connection)
+{
+  const GError *error = terra_connection_get_last_error (connection);
+
+  if (terra_connection_get_state (connection) == TERRA_CONNECTION_DISCONNECTED && error != NULL)
+    terra_window_show_error (self, error);
+}
+
+/**
+ * terra_window_add_store:
+ * @self: a #TerraWindow
+ * @store: the machines of another connection
+ *
+ * Shows @store's machines too, as a group under its connection's URI.
+ */
+void
+terra_window_add_store (TerraWindow       *self,
+                        TerraMachineStore *store)
+{
+  TerraConnection *connection = terra_machine_store_get_connection (store);
+
+  g_list_store_append (self->stores, store);
+  g_signal_connect_object (connection, "notify::state", G_CALLBACK (on_extra_connection_state), self,
+                           G_CONNECT_SWAPPED);
+  on_extra_connection_state (self, NULL, connection);
+  /* Group headers depend on how many connections there are. */
+  gtk_list_box_invalidate_headers (GTK_LIST_BOX (self->list));
+}
+
 /**
  * terra_window_open_machine:
  * @self: a #TerraWindow
@@ -1203,54 +1271,103 @@ create_row (gpointer item,
   return terra_machine_row_new (TERRA_MACHINE (item));
 }
 
-/* Machines of no lab first, then lab by lab (the sort is stable: the
- * store's order within a group). */
-static int
-compare_labs (gconstpointer a,
-              gconstpointer b,
-              gpointer      user_data)
+/* Which of the window's connections a machine is on: 0 is the primary. */
+static guint
+connection_index (TerraWindow  *self,
+                  TerraMachine *machine)
 {
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->stores));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TerraMachineStore) store = g_list_model_get_item (G_LIST_MODEL (self->stores), i);
+      if (terra_machine_store_get_connection (store) == terra_machine_get_connection (machine))
+        return i;
+    }
+  return n;
+}
+
+/* Connection by connection (the primary first); in each, machines of no
+ * lab first, then lab by lab (the sort is stable: the store's order within
+ * a group). */
+static int
+compare_groups (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  TerraWindow *self = user_data;
+  guint ca = connection_index (self, TERRA_MACHINE ((gpointer)a));
+  guint cb = connection_index (self, TERRA_MACHINE ((gpointer)b));
   const char *la = terra_machine_get_lab (TERRA_MACHINE ((gpointer)a));
   const char *lb = terra_machine_get_lab (TERRA_MACHINE ((gpointer)b));
 
+  if (ca != cb)
+    return ca < cb ? -1 : 1;
   if (la == NULL || lb == NULL)
     return (la != NULL) - (lb != NULL);
   return g_utf8_collate (la, lb);
 }
 
-/* A lab's machines are grouped under a header with the lab's name and a
- * button that opens the lab's window. */
+static GtkWidget *
+group_heading (const char *text,
+               const char *css_class)
+{
+  GtkWidget *title = gtk_label_new (text);
+
+  gtk_widget_add_css_class (title, css_class);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_set_hexpand (title, TRUE);
+  return title;
+}
+
+/* With more than one connection, each connection's machines come under
+ * its URI; a lab's machines are grouped under the lab's name with a button
+ * that opens the lab's window. */
 static void
 update_group_header (GtkListBoxRow *row,
                      GtkListBoxRow *before,
                      gpointer       user_data)
 {
+  TerraWindow *self = user_data;
   TerraMachine *machine = terra_machine_row_get_machine (TERRA_MACHINE_ROW (row));
+  TerraMachine *prev_machine = before ? terra_machine_row_get_machine (TERRA_MACHINE_ROW (before)) : NULL;
   const char *lab = terra_machine_get_lab (machine);
-  const char *prev = before ? terra_machine_get_lab (terra_machine_row_get_machine (TERRA_MACHINE_ROW (before))) : NULL;
-  GtkWidget *header, *title, *button;
-  g_autofree char *text = NULL;
+  const char *prev = prev_machine ? terra_machine_get_lab (prev_machine) : NULL;
+  gboolean several = g_list_model_get_n_items (G_LIST_MODEL (self->stores)) > 1;
+  gboolean new_connection = several && (prev_machine == NULL ||
+                                        terra_machine_get_connection (prev_machine) != terra_machine_get_connection (machine));
+  gboolean new_lab = g_strcmp0 (lab, prev) != 0 || (new_connection && lab != NULL);
+  GtkWidget *header, *line, *button;
 
-  if (g_strcmp0 (lab, prev) == 0 || (lab == NULL && before == NULL))
+  if (!new_connection && (!new_lab || (lab == NULL && before == NULL)))
     {
       gtk_list_box_row_set_header (row, NULL);
       return;
     }
-  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  header = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_add_css_class (header, "terra-group-header");
-  text = lab != NULL ? g_strdup_printf (_("Lab “%s”"), lab) : g_strdup (_("Other Virtual Machines"));
-  title = gtk_label_new (text);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_set_hexpand (title, TRUE);
-  gtk_box_append (GTK_BOX (header), title);
-  if (lab != NULL && terra_machine_get_lab_file (machine) != NULL)
+  if (new_connection)
     {
-      button = gtk_button_new_with_label (_("Open Lab"));
-      gtk_widget_add_css_class (button, "flat");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-lab-file");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", terra_machine_get_lab_file (machine));
-      gtk_box_append (GTK_BOX (header), button);
+      const char *uri = terra_connection_get_uri (terra_machine_get_connection (machine));
+      g_autofree char *text = connection_index (self, machine) == 0
+                              ? g_strdup_printf (_("This computer — %s"), uri) : g_strdup (uri);
+      gtk_box_append (GTK_BOX (header), group_heading (text, "heading"));
+    }
+  if (lab != NULL || (!new_connection && new_lab))
+    {
+      g_autofree char *text = lab != NULL ? g_strdup_printf (_("Lab “%s”"), lab) : g_strdup (_("Other Virtual Machines"));
+      line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_append (GTK_BOX (line), group_heading (text, new_connection ? "caption-heading" : "heading"));
+      if (lab != NULL && terra_machine_get_lab_file (machine) != NULL)
+        {
+          button = gtk_button_new_with_label (_("Open Lab"));
+          gtk_widget_add_css_class (button, "flat");
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-lab-file");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", terra_machine_get_lab_file (machine));
+          gtk_box_append (GTK_BOX (line), button);
+        }
+      gtk_box_append (GTK_BOX (header), line);
     }
   gtk_list_box_row_set_header (row, header);
 }
@@ -1362,13 +1479,14 @@ build_collection (TerraWindow *self)
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
   self->pending_deletes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->not_deleted = GTK_FILTER (gtk_custom_filter_new (machine_not_deleted, self, NULL));
-  self->visible_machines = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
+  self->all_machines = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->stores)));
+  self->visible_machines = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->all_machines)),
                                                       g_object_ref (self->not_deleted));
   g_signal_connect_swapped (self->visible_machines, "items-changed", G_CALLBACK (update_content), self);
   self->grouped_machines = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->visible_machines)),
-                                                    GTK_SORTER (gtk_custom_sorter_new (compare_labs, NULL, NULL)));
+                                                    GTK_SORTER (gtk_custom_sorter_new (compare_groups, self, NULL)));
   gtk_list_box_bind_model (GTK_LIST_BOX (self->list), G_LIST_MODEL (self->grouped_machines), create_row, self, NULL);
-  gtk_list_box_set_header_func (GTK_LIST_BOX (self->list), update_group_header, NULL, NULL);
+  gtk_list_box_set_header_func (GTK_LIST_BOX (self->list), update_group_header, self, NULL);
   g_signal_connect (self->list, "row-activated", G_CALLBACK (on_row_activated), self);
   gtk_widget_set_valign (self->list, GTK_ALIGN_START);
   gtk_widget_set_margin_top (self->list, 24);
@@ -1473,6 +1591,8 @@ terra_window_dispose (GObject *object)
   g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
   g_clear_object (&self->grouped_machines);
   g_clear_object (&self->visible_machines);
+  g_clear_object (&self->all_machines);
+  g_clear_object (&self->stores);
   g_clear_object (&self->not_deleted);
   g_clear_pointer (&self->budget, terra_budget_snapshot_free);
   G_OBJECT_CLASS (terra_window_parent_class)->dispose (object);
@@ -1579,6 +1699,8 @@ terra_window_new (GtkApplication    *application,
   self->settings = g_object_ref (settings);
   self->store = g_object_ref (store);
   self->connection = g_object_ref (terra_machine_store_get_connection (store));
+  self->stores = g_list_store_new (TERRA_TYPE_MACHINE_STORE);
+  g_list_store_append (self->stores, store);
 
   gtk_window_set_title (GTK_WINDOW (self), _("Terrarium"));
   gtk_window_set_default_size (GTK_WINDOW (self), 960, 680);
@@ -1586,6 +1708,8 @@ terra_window_new (GtkApplication    *application,
   if (gsettings != NULL)
     {
       g_settings_bind (gsettings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+      g_signal_connect_object (gsettings, "changed::" TERRA_SETTINGS_KEY_THUMBNAILS,
+                               G_CALLBACK (on_thumbnails_changed), self, G_CONNECT_SWAPPED);
       g_settings_bind (gsettings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (gsettings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
     }

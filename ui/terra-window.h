@@ -19,6 +19,9 @@ G_DECLARE_FINAL_TYPE (TerraWindow, terra_window, TERRA, WINDOW, AdwApplicationWi
 TerraWindow *terra_window_new              (GtkApplication    *application,
                                             TerraSettings     *settings,
                                             TerraMachineStore *store);
+/* Shows @store's machines too (another connection), as a group. */
+void         terra_window_add_store        (TerraWindow       *self,
+                                            TerraMachineStore *store);
 /* Shows @name_or_uuid's display as soon as the collection has it (now, or
  * when the store has loaded); a toast if it does not exist. */
 void         terra_window_open_machine     (TerraWindow       *self,
