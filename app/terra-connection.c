@@ -727,3 +727,33 @@ terra_connection_uri_is_local (const char *uri)
     return FALSE;
   return plus == NULL || g_str_equal (plus + 1, "unix");
 }
+
+/**
+ * terra_connection_uri_describe:
+ * @uri: a libvirt URI
+ *
+ * A short name for a connection, for group headings: the URI itself for a
+ * local one ("qemu:///session"); "user@host (session, over SSH)" for a
+ * remote one, without the query (key files, sockets).
+ *
+ * Returns: (transfer full): the description
+ */
+char *
+terra_connection_uri_describe (const char *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_PARSE_RELAXED, NULL);
+  const char *scheme, *plus, *path, *user, *host;
+  g_autofree char *transport = NULL;
+
+  if (parsed == NULL || terra_connection_uri_is_local (uri))
+    return g_strdup (uri);
+  scheme = g_uri_get_scheme (parsed);
+  plus = scheme ? strchr (scheme, '+') : NULL;
+  transport = plus ? g_ascii_strup (plus + 1, -1) : g_strdup ("TLS");
+  path = g_uri_get_path (parsed);
+  user = g_uri_get_user (parsed);
+  host = g_uri_get_host (parsed);
+  /* Translators: a remote libvirt connection: "user@host (session, over SSH)" */
+  return g_strdup_printf (_("%s%s%s (%s, over %s)"), user ? user : "", user ? "@" : "", host ? host : "?",
+                          path && *path == '/' ? path + 1 : "", transport);
+}

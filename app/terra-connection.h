@@ -54,5 +54,6 @@ void                 terra_connection_run_async      (TerraConnection      *self
                                                       gpointer              user_data);
 
 gboolean terra_connection_uri_is_local (const char *uri);
+char    *terra_connection_uri_describe (const char *uri);
 
 G_END_DECLS

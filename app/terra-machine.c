@@ -498,6 +498,23 @@ terra_machine_get_os_name (TerraMachine *self)
   return self->info.os_name;
 }
 
+/**
+ * terra_machine_dup_key:
+ * @self: a #TerraMachine
+ *
+ * What names this machine among every connection the app shows: its
+ * connection's URI and its UUID, joined by a newline (the same domain can
+ * be reached over two connections, with one UUID).
+ *
+ * Returns: (transfer full): the key
+ */
+char *
+terra_machine_dup_key (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
+  return g_strdup_printf ("%s\n%s", terra_connection_get_uri (self->connection), self->info.uuid);
+}
+
 /** terra_machine_get_lab: Returns: (transfer none) (nullable): the name of the lab (`*.terrarium-lab.yaml`) it belongs to */
 const char *
 terra_machine_get_lab (TerraMachine *self)
@@ -1099,13 +1116,22 @@ terra_machine_open_graphics_fd_sync (TerraMachine  *self,
       /* libvirt hands the display over as a file descriptor on its local
        * socket; a network connection (qemu+ssh, +tcp, +tls) cannot carry one. */
       if (!terra_connection_uri_is_local (uri))
-        terra_set_error_from_libvirt (error, _("The screen of “%s” cannot be shown here: it runs on another computer "
-                                               "(%s), and its display can only be handed over on this one. "
-                                               "Open it there, or with: virt-viewer --connect %s %s"),
-                                      virDomainGetName (self->domain), uri, uri, virDomainGetName (self->domain));
+        {
+          /* Copied now: the next libvirt call (even virDomainGetName) resets it. */
+          virErrorPtr err = virGetLastError ();
+          g_autofree char *detail = g_strdup (err && err->message ? err->message : "");
+          g_autofree char *where = terra_connection_uri_describe (uri);
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_DISPLAY,
+                       _("“%s” runs on another computer: its screen cannot be shown here\n\n"
+                         "libvirt hands a guest’s display over only on the computer it runs on, not over a "
+                         "network connection (%s). Open it there, or with:\n"
+                         "virt-viewer --connect '%s' %s\n\n%s"),
+                       virDomainGetName (self->domain), where, uri, virDomainGetName (self->domain), detail);
+          virResetLastError ();
+        }
       else
-        terra_set_error_from_libvirt (error, _("Could not open the display of “%s”."),
-                                      virDomainGetName (self->domain));
+        /* (our name, not virDomainGetName(): any libvirt call resets the error) */
+        terra_set_error_from_libvirt (error, _("Could not open the display of “%s”."), self->info.name);
       if (error != NULL && *error != NULL)
         (*error)->code = TERRA_ERROR_DISPLAY;
       return -1;

@@ -54,6 +54,7 @@ const char        *terra_machine_get_os_id         (TerraMachine        *self);
 const char        *terra_machine_get_os_name       (TerraMachine        *self);
 const char        *terra_machine_get_media_path    (TerraMachine        *self);
 const char        *terra_machine_get_lab           (TerraMachine        *self);
+char              *terra_machine_dup_key           (TerraMachine        *self);
 const char        *terra_machine_get_lab_file      (TerraMachine        *self);
 const char        *terra_machine_get_shared_folder (TerraMachine        *self);
 TerraMachineState  terra_machine_get_state         (TerraMachine        *self);

@@ -225,6 +225,13 @@ test_uri_is_local (void)
   g_assert_false (terra_connection_uri_is_local ("qemu+tcp://10.0.0.2/system"));
   g_assert_false (terra_connection_uri_is_local ("qemu://host.example/system"));
   g_assert_false (terra_connection_uri_is_local ("not a uri"));
+
+  {
+    g_autofree char *a = terra_connection_uri_describe ("qemu:///session");
+    g_autofree char *b = terra_connection_uri_describe ("qemu+ssh://ann@lab.example:2222/system?keyfile=/k&no_verify=1");
+    g_assert_cmpstr (a, ==, "qemu:///session");
+    g_assert_cmpstr (b, ==, "ann@lab.example (system, over SSH)");
+  }
 }
 
 int

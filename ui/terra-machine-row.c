@@ -91,7 +91,10 @@ static void
 forward (TerraMachineRow *self,
          const char      *win_action)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), win_action, "s", terra_machine_get_uuid (self->machine));
+  g_autofree char *key = terra_machine_dup_key (self->machine);
+
+  /* The key, not the UUID: the same domain may be shown under two connections. */
+  gtk_widget_activate_action (GTK_WIDGET (self), win_action, "s", key);
 }
 
 static void row_start (GtkWidget *w, const char *a, GVariant *p) { forward (TERRA_MACHINE_ROW (w), "win.machine-start"); }

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "terra-display-session.h"
@@ -133,7 +135,9 @@ update_content (TerraWindow *self)
           _("Terrarium could not reach libvirt at %s. Check that libvirt-daemon and "
             "qemu-system-x86 are installed.\n\n%s"),
           terra_connection_get_uri (self->connection), detail ? detail : "");
-        adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page), text);
+        /* AdwStatusPage descriptions are Pango markup: libvirt's text may hold & or <. */
+        g_autofree char *escaped = g_markup_escape_text (text, -1);
+        adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page), escaped);
         page = error != NULL ? "error" : "loading";
       }
       break;
@@ -155,6 +159,20 @@ find_machine (TerraWindow *self,
               const char  *name_or_uuid)
 {
   guint n_stores = g_list_model_get_n_items (G_LIST_MODEL (self->stores));
+  const char *newline = strchr (name_or_uuid, '\n');
+
+  /* A key from terra_machine_dup_key(): that connection's machine. */
+  if (newline != NULL)
+    {
+      g_autofree char *uri = g_strndup (name_or_uuid, newline - name_or_uuid);
+      for (guint s = 0; s < n_stores; s++)
+        {
+          g_autoptr(TerraMachineStore) store = g_list_model_get_item (G_LIST_MODEL (self->stores), s);
+          if (g_str_equal (terra_connection_get_uri (terra_machine_store_get_connection (store)), uri))
+            return terra_machine_store_find (store, newline + 1);
+        }
+      return NULL;
+    }
 
   /* The primary connection first: names are unique only per connection. */
   for (guint s = 0; s < n_stores; s++)
@@ -715,7 +733,8 @@ machine_not_deleted (gpointer item,
                      gpointer user_data)
 {
   TerraWindow *self = user_data;
-  return !g_hash_table_contains (self->pending_deletes, terra_machine_get_uuid (item));
+  g_autofree char *key = terra_machine_dup_key (item);
+  return !g_hash_table_contains (self->pending_deletes, key);
 }
 
 static void
@@ -724,9 +743,13 @@ machine_delete (GtkWidget *w, const char *a, GVariant *param)
   TerraWindow *self = TERRA_WINDOW (w);
   TerraMachine *m = machine_from_param (self, param);
   g_autofree char *title = NULL;
+  g_autofree char *key = NULL;
   AdwToast *toast;
 
-  if (m == NULL || g_hash_table_contains (self->pending_deletes, terra_machine_get_uuid (m)))
+  if (m == NULL)
+    return;
+  key = terra_machine_dup_key (m);
+  if (g_hash_table_contains (self->pending_deletes, key))
     return;
   if (m == self->shown)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
@@ -734,7 +757,7 @@ machine_delete (GtkWidget *w, const char *a, GVariant *param)
   /* The machine goes from the list at once; libvirt deletes it (domain and
    * the disk images Terrarium made, never the installer) when the toast goes
    * without Undo, or when the window closes. */
-  g_hash_table_insert (self->pending_deletes, g_strdup (terra_machine_get_uuid (m)), g_object_ref (m));
+  g_hash_table_insert (self->pending_deletes, g_strdup (key), g_object_ref (m));
   gtk_filter_changed (self->not_deleted, GTK_FILTER_CHANGE_MORE_STRICT);
 
   title = g_strdup_printf (_("“%s” deleted"), terra_machine_get_name (m));
@@ -742,7 +765,7 @@ machine_delete (GtkWidget *w, const char *a, GVariant *param)
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_timeout (toast, 7);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data_full (G_OBJECT (toast), "uuid", g_strdup (terra_machine_get_uuid (m)), g_free);
+  g_object_set_data_full (G_OBJECT (toast), "uuid", g_steal_pointer (&key), g_free);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_delete_undo), self, 0);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed), self, 0);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), toast);
@@ -968,7 +991,8 @@ update_display_page (TerraWindow *self)
           g_autofree char *summary = error ? terra_error_get_summary (error) : NULL;
           adw_status_page_set_title (ADW_STATUS_PAGE (self->display_failed_page),
                                      summary ? summary : _("The guest’s display is not available"));
-          adw_status_page_set_description (ADW_STATUS_PAGE (self->display_failed_page), detail);
+          g_autofree char *escaped = detail ? g_markup_escape_text (detail, -1) : NULL;
+          adw_status_page_set_description (ADW_STATUS_PAGE (self->display_failed_page), escaped);
           page = "failed";
         }
     }
@@ -1349,7 +1373,7 @@ update_group_header (GtkListBoxRow *row,
   gtk_widget_add_css_class (header, "terra-group-header");
   if (new_connection)
     {
-      const char *uri = terra_connection_get_uri (terra_machine_get_connection (machine));
+      g_autofree char *uri = terra_connection_uri_describe (terra_connection_get_uri (terra_machine_get_connection (machine)));
       g_autofree char *text = connection_index (self, machine) == 0
                               ? g_strdup_printf (_("This computer — %s"), uri) : g_strdup (uri);
       gtk_box_append (GTK_BOX (header), group_heading (text, "heading"));

@@ -9,6 +9,7 @@
 # Copyright 2026 The Terrarium authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 source "$(dirname "$0")/lib.sh"
+source "$fixtures/ssh-remote.sh"
 
 terra_session_cleanup >/dev/null 2>&1 || true
 iso=$(test_iso)
@@ -40,6 +41,32 @@ terra_as_user gsettings reset io.github.terrarium.Terrarium thumbnails
 xdotool mousemove 765 345 click 1
 check "a guest whose display cannot be opened says so" wait_for_window_text "Could not open the display" 30 ui
 xdotool key alt+Left
+
+# A remote connection (qemu+ssh through a private sshd on 127.0.0.1, to
+# this same session): its machines are a group; a guest's display cannot be
+# handed over a network connection, and the window says why and what to do.
+gui_cleanup
+if ssh_remote_start; then
+  trap 'gui_cleanup; ssh_remote_stop; terra_as_user gsettings reset io.github.terrarium.Terrarium thumbnails 2>/dev/null; terra_session_cleanup >/dev/null 2>&1 || true' EXIT
+  remote_lists() { terra_as_user virsh -c "$TERRA_REMOTE_URI" list --name | grep -qx local-vm; }
+  check "virsh reaches the session over qemu+ssh" remote_lists
+  start_xvfb
+  export TERRARIUM_EXTRA_URIS="$TERRA_REMOTE_URI"
+  start_gui
+  check "the remote connection is a group, named by user and host (SSH)" \
+    wait_for_window_text "@127.0.0.1 (session, over SSH)" 30 ui
+  cp "$work/gui-last.png" "$work/gui-groups-remote.png"
+  # The remote group's row is the second one (the first is this computer's).
+  xdotool mousemove 765 345 click 1
+  check "its display explains it runs on another computer" wait_for_window_text "runs on another computer" 30 ui
+  check "… and how to open it" wait_for_window_text "virt-viewer --connect" 10 ui
+  cp "$work/gui-last.png" "$work/gui-remote-display.png"
+  xdotool key alt+Left
+  gui_cleanup
+  ssh_remote_stop
+else
+  echo "# skipped the remote connection: needs root and openssh-server"
+fi
 
 # save --all: every running guest of this computer, saved to continue later.
 saved_all() {
