@@ -153,6 +153,7 @@ build_machine_json (JsonBuilder  *b,
   add_nullable_string (b, "video", terra_machine_get_video (m));
   add_nullable_string (b, "shared_folder", terra_machine_get_shared_folder (m));
   add_nullable_string (b, "lab", terra_machine_get_lab (m));
+  add_nullable_string (b, "created", terra_machine_get_created (m));
   add_nullable_string (b, "description", terra_machine_get_description (m));
   json_builder_end_object (b);
 }
@@ -880,6 +881,23 @@ cmd_clone (Ctl   *ctl,
   return EXIT_OK;
 }
 
+/* A path option that may be "none": "" for none, else the absolute path
+ * (which replaces *@arg, so it lives as long as the option); NULL when unset. */
+static const char *
+path_or_none (char **arg)
+{
+  char *abs;
+
+  if (*arg == NULL)
+    return NULL;
+  if (g_str_equal (*arg, "none"))
+    return "";
+  abs = g_canonicalize_filename (*arg, NULL);
+  g_free (*arg);
+  *arg = abs;
+  return abs;
+}
+
 static int
 cmd_set (Ctl   *ctl,
          int    argc,
@@ -935,34 +953,12 @@ cmd_set (Ctl   *ctl,
   if (video != NULL && !g_str_equal (video, "qxl") && !g_str_equal (video, "virtio"))
     return usage_error (_("--video takes “qxl” or “virtio”."));
   update.video = video;
-  if (shared != NULL)
-    {
-      if (g_str_equal (shared, "none"))
-        update.shared_folder = "";
-      else
-        {
-          char *abs = g_canonicalize_filename (shared, NULL);
-          g_free (shared);
-          shared = abs;
-          update.shared_folder = shared;
-        }
-    }
+  update.shared_folder = path_or_none (&shared);
   update.network = network == NULL ? TERRA_KEEP : g_str_equal (network, "on") ? TERRA_ON : TERRA_OFF;
   update.sound = sound == NULL ? TERRA_KEEP : g_str_equal (sound, "on") ? TERRA_ON : TERRA_OFF;
   update.autostart = autostart == NULL ? TERRA_KEEP : g_str_equal (autostart, "on") ? TERRA_ON : TERRA_OFF;
   update.reset_on_shutdown = reset == NULL ? TERRA_KEEP : g_str_equal (reset, "on") ? TERRA_ON : TERRA_OFF;
-  if (cdrom != NULL)
-    {
-      if (g_str_equal (cdrom, "none"))
-        update.cdrom = "";
-      else
-        {
-          char *abs = g_canonicalize_filename (cdrom, NULL);
-          g_free (cdrom);
-          cdrom = abs;
-          update.cdrom = cdrom;
-        }
-    }
+  update.cdrom = path_or_none (&cdrom);
   machine = find_machine (ctl, argv[1], &error);
   if (machine == NULL)
     return fail (error);

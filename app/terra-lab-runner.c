@@ -336,6 +336,31 @@ machine_for (Job           *job,
   return terra_machine_new_sync (job->connection, dom, error);
 }
 
+/* The lab VM as a machine. When it does not exist: an error with
+ * @required, else %NULL without one (the caller says so). */
+static TerraMachine *
+lab_machine (Job         *job,
+             TerraLabVm  *vm,
+             gboolean     required,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  virDomainPtr dom = lookup_lab_domain (job->conn, job->lab, vm, &local_error);
+  TerraMachine *machine;
+
+  if (dom == NULL)
+    {
+      if (local_error == NULL && required)
+        g_set_error (error, TERRA_ERROR, TERRA_ERROR_NOT_FOUND, _("It does not exist yet; bring the lab up first."));
+      else if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  machine = machine_for (job, dom, error);
+  virDomainFree (dom);
+  return machine;
+}
+
 static gboolean
 has_baseline (virDomainPtr dom)
 {
@@ -671,44 +696,27 @@ reset_one (Job         *job,
            TerraLabVm  *vm,
            GError     **error)
 {
-  virDomainPtr dom = lookup_lab_domain (job->conn, job->lab, vm, error);
-  g_autoptr(TerraMachine) machine = NULL;
+  g_autoptr(TerraMachine) machine = lab_machine (job, vm, TRUE, error);
   virDomainSnapshotPtr snap;
   int rc;
 
-  if (dom == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, TERRA_ERROR, TERRA_ERROR_NOT_FOUND, _("It does not exist yet; bring the lab up first."));
-      return FALSE;
-    }
-  machine = machine_for (job, dom, error);
   if (machine == NULL)
-    {
-      virDomainFree (dom);
-      return FALSE;
-    }
-
+    return FALSE;
   if (vm->disposable)
     {
       /* Stopping throws the overlay away; the new run gets a fresh one. */
       if (terra_machine_get_is_running (machine) &&
           !terra_machine_run_action_sync (machine, TERRA_MACHINE_ACTION_FORCE_OFF, NULL, error))
-        {
-          virDomainFree (dom);
-          return FALSE;
-        }
-      virDomainFree (dom);
+        return FALSE;
       if (!terra_machine_run_action_sync (machine, TERRA_MACHINE_ACTION_START_DISPOSABLE, NULL, error))
         return FALSE;
       say (job, vm, _("restarted on a fresh overlay"));
       return TRUE;
     }
 
-  snap = virDomainSnapshotLookupByName (dom, TERRA_LAB_BASELINE, 0);
+  snap = virDomainSnapshotLookupByName (terra_machine_get_domain (machine), TERRA_LAB_BASELINE, 0);
   if (snap == NULL)
     {
-      virDomainFree (dom);
       virResetLastError ();
       g_set_error (error, TERRA_ERROR, TERRA_ERROR_NOT_FOUND,
                    _("It has no “%s” snapshot; take one with “terrarium-ctl lab baseline”."), TERRA_LAB_BASELINE);
@@ -721,7 +729,6 @@ reset_one (Job         *job,
   if (rc < 0)
     terra_set_error_from_libvirt (error, _("Could not return “%s” to its baseline."), vm->domain_name);
   virDomainSnapshotFree (snap);
-  virDomainFree (dom);
   if (rc < 0)
     return FALSE;
   say (job, vm, _("back to baseline"));
@@ -762,28 +769,17 @@ baseline_one (Job         *job,
               TerraLabVm  *vm,
               GError     **error)
 {
-  virDomainPtr dom = lookup_lab_domain (job->conn, job->lab, vm, error);
-  g_autoptr(TerraMachine) machine = NULL;
-  gboolean had;
+  g_autoptr(TerraMachine) machine = lab_machine (job, vm, TRUE, error);
 
-  if (dom == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, TERRA_ERROR, TERRA_ERROR_NOT_FOUND, _("It does not exist yet; bring the lab up first."));
-      return FALSE;
-    }
+  if (machine == NULL)
+    return FALSE;
   if (vm->disposable)
     {
-      virDomainFree (dom);
       say (job, vm, _("disposable: its baseline is its base image"));
       return TRUE;
     }
-  had = has_baseline (dom);
-  machine = machine_for (job, dom, error);
-  virDomainFree (dom);
-  if (machine == NULL)
-    return FALSE;
-  if (had && !terra_machine_delete_snapshot_sync (machine, TERRA_LAB_BASELINE, error))
+  if (has_baseline (terra_machine_get_domain (machine)) &&
+      !terra_machine_delete_snapshot_sync (machine, TERRA_LAB_BASELINE, error))
     return FALSE;
   return take_baseline (job, vm, machine, error);
 }
@@ -821,30 +817,28 @@ down_one (Job         *job,
           TerraLabVm  *vm,
           GError     **error)
 {
-  virDomainPtr dom = lookup_lab_domain (job->conn, job->lab, vm, error);
-  g_autoptr(TerraMachine) machine = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TerraMachine) machine = lab_machine (job, vm, FALSE, &local_error);
+  virDomainPtr dom;
   gint64 deadline;
 
-  if (dom == NULL)
+  if (machine == NULL)
     {
-      if (error != NULL && *error != NULL)
-        return FALSE;
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       say (job, vm, _("does not exist"));
       return TRUE;
     }
-  machine = machine_for (job, dom, error);
-  if (machine == NULL)
-    {
-      virDomainFree (dom);
-      return FALSE;
-    }
   if (!terra_machine_get_is_running (machine) && terra_machine_get_state (machine) != TERRA_MACHINE_STATE_PAUSED)
     {
-      virDomainFree (dom);
       say (job, vm, _("already off"));
       return TRUE;
     }
 
+  dom = terra_machine_get_domain (machine);
   if (terra_machine_get_state (machine) == TERRA_MACHINE_STATE_RUNNING &&
       terra_machine_run_action_sync (machine, TERRA_MACHINE_ACTION_SHUTDOWN, NULL, NULL))
     {
@@ -858,7 +852,6 @@ down_one (Job         *job,
       if (virDomainDestroy (dom) < 0 && virDomainIsActive (dom) == 1)
         {
           terra_set_error_from_libvirt (error, _("Could not force “%s” off."), vm->domain_name);
-          virDomainFree (dom);
           return FALSE;
         }
       say (job, vm, _("forced off (it did not shut down in time)"));
@@ -866,7 +859,6 @@ down_one (Job         *job,
   else
     say (job, vm, _("shut down"));
   virResetLastError ();
-  virDomainFree (dom);
   return TRUE;
 }
 
@@ -906,20 +898,19 @@ destroy_one (Job         *job,
              TerraLabVm  *vm,
              GError     **error)
 {
-  virDomainPtr dom = lookup_lab_domain (job->conn, job->lab, vm, error);
-  g_autoptr(TerraMachine) machine = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TerraMachine) machine = lab_machine (job, vm, FALSE, &local_error);
 
-  if (dom == NULL)
+  if (machine == NULL)
     {
-      if (error != NULL && *error != NULL)
-        return FALSE;
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       say (job, vm, _("does not exist"));
       return TRUE;
     }
-  machine = machine_for (job, dom, error);
-  virDomainFree (dom);
-  if (machine == NULL)
-    return FALSE;
   /* DELETE forces off, undefines (with snapshots) and removes only the
    * volumes our metadata lists: the overlay, never the base image. */
   if (!terra_machine_run_action_sync (machine, TERRA_MACHINE_ACTION_DELETE, NULL, error))

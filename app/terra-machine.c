@@ -46,6 +46,7 @@ typedef struct {
   char              *lab;                /* the lab it belongs to, or NULL */
   char              *lab_file;           /* that lab's file, or NULL */
   char              *shared_folder;      /* host folder shared over virtio-9p, or NULL */
+  char              *created;            /* ISO 8601 UTC from our metadata, or NULL */
 } MachineInfo;
 
 struct _TerraMachine
@@ -94,6 +95,7 @@ machine_info_clear (MachineInfo *info)
   g_clear_pointer (&info->lab, g_free);
   g_clear_pointer (&info->lab_file, g_free);
   g_clear_pointer (&info->shared_folder, g_free);
+  g_clear_pointer (&info->created, g_free);
   g_clear_pointer (&info->description, g_free);
   g_clear_pointer (&info->video, g_free);
 }
@@ -271,6 +273,7 @@ fetch_info (virDomainPtr   domain,
       info->media_path = g_strdup (md->media_path);
       info->lab = g_strdup (md->lab_name);
       info->lab_file = g_strdup (md->lab_file);
+      info->created = g_strdup (md->created);
     }
   return info;
 }
@@ -333,6 +336,8 @@ apply_info (TerraMachine      *self,
   self->info.lab_file = g_strdup (info->lab_file);
   g_free (self->info.shared_folder);
   self->info.shared_folder = g_strdup (info->shared_folder);
+  g_free (self->info.created);
+  self->info.created = g_strdup (info->created);
   self->info.network = info->network;
   self->info.sound = info->sound;
   g_free (self->info.video);
@@ -537,6 +542,14 @@ terra_machine_get_shared_folder (TerraMachine *self)
 {
   g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
   return self->info.shared_folder;
+}
+
+/** terra_machine_get_created: Returns: (transfer none) (nullable): when Terrarium created it (ISO 8601, UTC) */
+const char *
+terra_machine_get_created (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), NULL);
+  return self->info.created;
 }
 
 /** terra_machine_get_media_path: Returns: (transfer none) (nullable): the installer media it was created from */

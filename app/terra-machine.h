@@ -57,6 +57,7 @@ const char        *terra_machine_get_lab           (TerraMachine        *self);
 char              *terra_machine_dup_key           (TerraMachine        *self);
 const char        *terra_machine_get_lab_file      (TerraMachine        *self);
 const char        *terra_machine_get_shared_folder (TerraMachine        *self);
+const char        *terra_machine_get_created       (TerraMachine        *self);
 TerraMachineState  terra_machine_get_state         (TerraMachine        *self);
 guint64            terra_machine_get_memory_mib    (TerraMachine        *self);
 guint              terra_machine_get_vcpus         (TerraMachine        *self);

@@ -33,6 +33,7 @@ struct _TerraMachineProperties
   GtkWidget            *name_row;
   GtkWidget            *description_row;
   GtkWidget            *os_row;
+  GtkWidget            *created_row;
   GtkWidget            *accel_row;
   GtkWidget            *firmware_row;
   GtkWidget            *autostart_switch;
@@ -96,6 +97,15 @@ update_general (TerraMachineProperties *self)
                                terra_machine_get_accel (m) == TERRA_ACCEL_KVM
                                ? _("KVM: hardware virtualization")
                                : _("Emulated (TCG): KVM was not available when it was created; it is slow"));
+  {
+    const char *created = terra_machine_get_created (m);
+    g_autoptr(GDateTime) utc = created ? g_date_time_new_from_iso8601 (created, NULL) : NULL;
+    g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+    /* Translators: a date and time, see g_date_time_format() */
+    g_autofree char *text = local ? g_date_time_format (local, _("%e %B %Y, %H:%M")) : NULL;
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->created_row),
+                                 text ? g_strstrip (text) : _("Not known (not created by Terrarium)"));
+  }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->firmware_row),
                                terra_machine_get_uefi (m) ? _("UEFI (fixed after creation)")
                                                           : _("BIOS (fixed after creation)"));
@@ -854,11 +864,13 @@ build (TerraMachineProperties *self)
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("System"));
   self->os_row = info_row (_("Operating system"));
+  self->created_row = info_row (_("Created"));
   self->accel_row = info_row (_("Acceleration"));
   self->firmware_row = info_row (_("Firmware"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->os_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->accel_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->firmware_row);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->created_row);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
 

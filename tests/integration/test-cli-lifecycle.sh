@@ -29,6 +29,8 @@ check "list --json shows demo running with memory, vCPUs, accel, os_id null" \
 
 check "the guest's banner is on screen within 60 s (screenshot through SPICE, OCR)" \
   wait_for_screen demo "TERRARIUM GUEST READY" 60
+check "list --json says when it was created (now, UTC)" \
+  python3 -c 'import json,sys,datetime; l=json.loads(sys.argv[1]); d=[m for m in l if m["name"]=="demo"][0]; t=datetime.datetime.fromisoformat(d["created"].replace("Z","+00:00")); assert abs((datetime.datetime.now(datetime.timezone.utc)-t).total_seconds()) < 600' "$list"
 echo "# boot to banner: $(( $(date +%s) - t0 )) s"
 
 check "typing through SPICE reaches the guest" \
