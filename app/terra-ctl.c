@@ -840,14 +840,28 @@ cmd_resize_disk (Ctl   *ctl,
   return EXIT_OK;
 }
 
+/* clone --progress: a line on stderr when the whole percentage changes. */
+static void
+print_copy_progress (double   fraction,
+                     gpointer user_data)
+{
+  static int last = -1;
+  int percent = (int)(fraction * 100);
+
+  if (percent != last)
+    g_printerr (_("copied: %d %%\n"), percent);
+  last = percent;
+}
+
 static int
 cmd_clone (Ctl   *ctl,
            int    argc,
            char **argv)
 {
-  gboolean json = FALSE;
+  gboolean json = FALSE, progress = FALSE;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "progress", 0, 0, G_OPTION_ARG_NONE, &progress, N_("Print how much of the disks is copied on stderr"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -862,7 +876,7 @@ cmd_clone (Ctl   *ctl,
   machine = find_machine (ctl, argv[1], &error);
   if (machine == NULL)
     return fail (error);
-  uuid = terra_machine_clone_sync (machine, argv[2], &error);
+  uuid = terra_machine_clone_sync (machine, argv[2], progress ? print_copy_progress : NULL, NULL, &error);
   if (uuid == NULL)
     return fail (error);
   clone = find_machine (ctl, uuid, &error);
@@ -1278,7 +1292,7 @@ static const struct {
   { "resize-disk", cmd_resize_disk, N_("Grow a disk: resize-disk NAME DISK GIB") },
   { "disk", cmd_disk, N_("Disks: disk list NAME [--json] | disk add NAME GIB") },
   { "run-disposable", cmd_run_disposable, N_("Start with changes thrown away at stop: run-disposable NAME") },
-  { "clone", cmd_clone, N_("Full copy: clone NAME NEW-NAME [--json]") },
+  { "clone", cmd_clone, N_("Full copy: clone NAME NEW-NAME [--progress] [--json]") },
   { "set", cmd_set, N_("Change: set NAME [--name N] [--description T] [--memory MIB] [--vcpus N] [--disk GIB] [--cdrom PATH|none] [--network on|off] [--sound on|off] [--video qxl|virtio] [--shared-folder PATH|none] [--autostart on|off] [--reset-on-shutdown on|off] [--force]") },
   { "snapshot", cmd_snapshot, N_("Snapshots: snapshot list|create|revert|delete NAME [SNAPSHOT] [--description T] [--json]") },
   { "screenshot", cmd_screenshot, N_("Save the screen: screenshot NAME FILE.png") },

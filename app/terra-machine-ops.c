@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <libvirt/virterror.h>
@@ -288,10 +289,44 @@ vol_free (gpointer vol)
   virStorageVolFree (vol);
 }
 
+/* Copy progress: a thread that watches the copy's file grow (libvirt's
+ * virStorageVolCreateXMLFrom() reports nothing while it copies). */
+typedef struct {
+  char             *path;        /* the copy */
+  guint64           expected;    /* bytes the source uses */
+  guint             index;       /* this disk … */
+  guint             count;       /* … of this many */
+  TerraProgressFunc progress;
+  gpointer          user_data;
+  gint              stop;
+} CopyWatch;
+
+static gpointer
+copy_watch_thread (gpointer data)
+{
+  CopyWatch *w = data;
+
+  while (!g_atomic_int_get (&w->stop))
+    {
+      GStatBuf st;
+      double part = 0;
+
+      if (g_stat (w->path, &st) == 0 && w->expected > 0)
+        part = MIN (1.0, (double)st.st_blocks * 512 / w->expected);
+      w->progress ((w->index + part) / w->count, w->user_data);
+      g_usleep (G_USEC_PER_SEC / 4);
+    }
+  return NULL;
+}
+
 /**
  * terra_machine_clone_sync:
  * @self: a #TerraMachine, shut off
  * @new_name: the clone's name
+ * @progress: (nullable) (scope call): how much of the disks is copied, about
+ *   four times a second from a watcher thread (from the copies' size on
+ *   disk against the sources' allocation), and 1.0 at the end
+ * @user_data: data for @progress
  * @error: %TERRA_ERROR_WRONG_STATE when it runs, %TERRA_ERROR_INVALID_NAME,
  *   %TERRA_ERROR_NAME_EXISTS, %TERRA_ERROR_STORAGE, %TERRA_ERROR_LIBVIRT
  *
@@ -304,10 +339,13 @@ vol_free (gpointer vol)
  * Returns: (transfer full) (nullable): the clone's UUID
  */
 char *
-terra_machine_clone_sync (TerraMachine  *self,
-                          const char    *new_name,
-                          GError       **error)
+terra_machine_clone_sync (TerraMachine      *self,
+                          const char        *new_name,
+                          TerraProgressFunc  progress,
+                          gpointer           user_data,
+                          GError           **error)
 {
+  guint n_disks = 0, disk_index = 0;
   virDomainPtr dom = terra_machine_get_domain (self);
   virConnectPtr conn = virDomainGetConnect (dom);
   g_autoptr(GVirConfigDomain) config = NULL;
@@ -378,6 +416,9 @@ terra_machine_clone_sync (TerraMachine  *self,
   /* Copy the disks we own; point the clone's disks at the copies. */
   devices = gvir_config_domain_get_devices (config);
   for (GList *l = devices; l != NULL; l = l->next)
+    n_disks += GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
+               gvir_config_domain_disk_get_guest_device_type (l->data) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK;
+  for (GList *l = devices; l != NULL; l = l->next)
     {
       GVirConfigDomainDisk *disk;
       const char *source;
@@ -415,7 +456,22 @@ terra_machine_clone_sync (TerraMachine  *self,
         }
       vol_config = terra_volume_builder_build (vol_name, (info.capacity + (1ULL << 30) - 1) >> 30, NULL, NULL);
       vol_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (vol_config));
-      new_vol = virStorageVolCreateXMLFrom (pool, vol_xml, src_vol, 0);
+      {
+        /* Our disks are in our pool: the copy goes next to its source. */
+        g_autofree char *dir = g_path_get_dirname (source);
+        CopyWatch watch = { g_build_filename (dir, vol_name, NULL), info.allocation, disk_index, MAX (n_disks, 1),
+                            progress, user_data, 0 };
+        GThread *watcher = progress ? g_thread_new ("terra-clone-progress", copy_watch_thread, &watch) : NULL;
+
+        new_vol = virStorageVolCreateXMLFrom (pool, vol_xml, src_vol, 0);
+        if (watcher != NULL)
+          {
+            g_atomic_int_set (&watch.stop, 1);
+            g_thread_join (watcher);
+          }
+        g_free (watch.path);
+        disk_index++;
+      }
       virStorageVolFree (src_vol);
       if (new_vol == NULL)
         {
@@ -458,6 +514,8 @@ terra_machine_clone_sync (TerraMachine  *self,
     }
   virDomainGetUUIDString (clone, uuid_buf);
   virDomainFree (clone);
+  if (progress != NULL)
+    progress (1.0, user_data);
   if (pool != NULL)
     virStoragePoolFree (pool);
   return g_strdup (uuid_buf);

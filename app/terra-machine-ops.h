@@ -45,9 +45,21 @@ gboolean   terra_machine_delete_snapshot_sync  (TerraMachine  *self,
                                                 GError       **error);
 guint64    terra_machine_get_disk_gib_sync     (TerraMachine  *self,
                                                 GError       **error);
-char      *terra_machine_clone_sync            (TerraMachine  *self,
-                                                const char    *new_name,
-                                                GError       **error);
+/**
+ * TerraProgressFunc:
+ * @fraction: how much is done, 0…1
+ * @user_data: the caller's data
+ *
+ * Progress of long work, called from a worker thread.
+ */
+typedef void (*TerraProgressFunc) (double   fraction,
+                                   gpointer user_data);
+
+char      *terra_machine_clone_sync            (TerraMachine      *self,
+                                                const char        *new_name,
+                                                TerraProgressFunc  progress,
+                                                gpointer           user_data,
+                                                GError           **error);
 
 /**
  * TerraMachineUpdate:

@@ -878,12 +878,71 @@ machine_properties (GtkWidget *w, const char *a, GVariant *param)
     gtk_window_present (GTK_WINDOW (terra_machine_properties_new (GTK_WINDOW (self), m, self->settings)));
 }
 
+typedef struct {
+  GWeakRef  toast;
+  char     *name;
+  double    fraction;
+} CloneProgress;
+
+static gboolean
+show_clone_progress (gpointer data)
+{
+  CloneProgress *p = data;
+  g_autoptr(AdwToast) toast = g_weak_ref_get (&p->toast);
+
+  if (toast != NULL)
+    {
+      /* Translators: %s is the clone's name, %d a percentage */
+      g_autofree char *title = g_strdup_printf (_("Copying the disks of “%s”… %d %%"), p->name, (int)(p->fraction * 100));
+      adw_toast_set_title (toast, title);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+clone_progress_free (gpointer data)
+{
+  CloneProgress *p = data;
+  g_weak_ref_clear (&p->toast);
+  g_free (p->name);
+  g_free (p);
+}
+
+typedef struct {
+  char     *name;
+  AdwToast *toast;  /* the progress toast, dismissed when done */
+} CloneData;
+
+static void
+clone_data_free (gpointer data)
+{
+  CloneData *d = data;
+  g_free (d->name);
+  g_clear_object (&d->toast);
+  g_free (d);
+}
+
+/* From the clone's watcher thread: to the toast, on the main thread. */
+static void
+on_clone_progress (double   fraction,
+                   gpointer user_data)
+{
+  CloneData *d = user_data;
+  CloneProgress *p = g_new0 (CloneProgress, 1);
+
+  g_weak_ref_init (&p->toast, d->toast);
+  p->name = g_strdup (d->name);
+  p->fraction = fraction;
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, show_clone_progress, p, clone_progress_free);
+}
+
 static gpointer
 clone_op (TerraMachine  *machine,
           gpointer       data,
           GError       **error)
 {
-  return terra_machine_clone_sync (machine, data, error);
+  CloneData *d = data;
+  return terra_machine_clone_sync (machine, d->name, on_clone_progress, d, error);
 }
 
 static void
@@ -894,7 +953,11 @@ on_cloned (GObject      *source,
   g_autoptr(TerraWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *uuid = terra_machine_op_finish (TERRA_MACHINE (source), result, &error);
+  AdwToast *progress = g_object_get_data (G_OBJECT (source), "clone-toast");
 
+  if (progress != NULL)
+    adw_toast_dismiss (progress);
+  g_object_set_data (G_OBJECT (source), "clone-toast", NULL);
   if (uuid == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -911,11 +974,20 @@ on_clone_response (AdwMessageDialog *dialog,
 {
   TerraMachine *m = g_object_get_data (G_OBJECT (dialog), "machine");
   GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  CloneData *d;
+  g_autofree char *title = NULL;
 
   if (g_strcmp0 (response, "clone") != 0 || m == NULL)
     return;
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), adw_toast_new (_("Copying the disks…")));
-  terra_machine_op_async (m, clone_op, g_strstrip (g_strdup (gtk_editable_get_text (entry))), g_free, g_free,
+  d = g_new0 (CloneData, 1);
+  d->name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  title = g_strdup_printf (_("Copying the disks of “%s”… %d %%"), d->name, 0);
+  d->toast = adw_toast_new (title);
+  adw_toast_set_timeout (d->toast, 0);  /* until the copy is done */
+  g_object_ref (d->toast);
+  g_object_set_data_full (G_OBJECT (m), "clone-toast", g_object_ref (d->toast), g_object_unref);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), d->toast);
+  terra_machine_op_async (m, clone_op, d, clone_data_free, g_free,
                           self->cancellable, on_cloned, g_object_ref (self));
 }
 

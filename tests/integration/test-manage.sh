@@ -43,7 +43,12 @@ check "delete the snapshot" quiet ctl snapshot delete base clean
 check "no snapshots left" test "$(ctl snapshot list base --json | tr -d '[:space:]')" = "[]"
 
 # --- clone ---
-check "clone the stopped machine" quiet ctl clone base base-copy
+clone_with_progress() {
+  ctl clone --progress base base-copy >/dev/null 2>"$work/clone.err" || return 1
+  sed 's/^/# /' "$work/clone.err"
+  grep -qx 'copied: 100 %' "$work/clone.err"
+}
+check "clone the stopped machine (with progress to 100 %)" clone_with_progress
 check "the clone has its own UUID" test "$(json_field base uuid)" != "$(json_field base-copy uuid)"
 check "and its own disk image" test -f "$images/base-copy.qcow2"
 check "and its own MAC address" test "$(virsh_user domiflist base | awk '{print $5}')" != "$(virsh_user domiflist base-copy | awk '{print $5}')"
