@@ -311,6 +311,9 @@ cmd_detect (Ctl   *ctl,
       add_nullable_string (b, "os_uri", terra_media_info_get_os_id (info));
       add_nullable_string (b, "os_name", terra_media_info_get_os_name (info));
       add_nullable_string (b, "family", terra_media_info_get_family (info));
+      add_nullable_string (b, "guess", terra_media_info_get_guess_name (info));
+      add_nullable_string (b, "nearest_os_id", terra_media_info_get_nearest_os (info)
+                           ? osinfo_product_get_short_id (OSINFO_PRODUCT (terra_media_info_get_nearest_os (info))) : NULL);
       add_nullable_string (b, "arch", terra_media_info_get_arch (info));
       add_nullable_string (b, "volume_id", terra_media_info_get_volume_id (info));
       json_builder_set_member_name (b, "installer");
@@ -326,8 +329,13 @@ cmd_detect (Ctl   *ctl,
   else if (terra_media_info_get_identified (info))
     g_print ("%s (%s)\n", terra_media_info_get_os_name (info), terra_media_info_get_os_short_id (info));
   else
-    g_print (_("Unknown OS (family guess: %s)\n"),
-             terra_media_info_get_family (info) ? terra_media_info_get_family (info) : _("none"));
+    {
+      if (terra_media_info_get_guess_name (info) != NULL)
+        g_print (_("Probably %s (not in the OS database)\n"), terra_media_info_get_guess_name (info));
+      else
+        g_print (_("Unknown OS (family guess: %s)\n"),
+                 terra_media_info_get_family (info) ? terra_media_info_get_family (info) : _("none"));
+    }
 
   return EXIT_OK;
 }

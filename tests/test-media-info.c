@@ -14,6 +14,7 @@
 #include "terra-error.h"
 #include "terra-machine-spec.h"
 #include "terra-media-info.h"
+#include "terra-vm-creator.h"
 
 static char *tmpdir;
 
@@ -101,12 +102,13 @@ test_known_media_matches_osinfo_detect (void)
 static void
 test_unknown_media (void)
 {
-  const struct { const char *volid; const char *family; } cases[] = {
-    /* Newer than osinfo-db 20221130. */
-    { "Debian 12.5.0 amd64 n", "debian" },
-    { "Ubuntu 24.04 LTS amd64", "ubuntu" },
-    { "CCCOMA_X64FRE_EN-US_DV9", "winnt" },
-    { "MY_OWN_DISC", NULL },
+  /* Newer than osinfo-db 20221130: the volume id gives a guess and the
+   * nearest known release of that distribution gives the settings. */
+  const struct { const char *volid; const char *family; const char *guess; const char *nearest; } cases[] = {
+    { "Debian 12.5.0 amd64 n", "debian", "Debian 12", "debian11" },
+    { "Ubuntu 24.04 LTS amd64", "ubuntu", "Ubuntu 24.04", "ubuntu22.10" },
+    { "CCCOMA_X64FRE_EN-US_DV9", "winnt", NULL, NULL },
+    { "MY_OWN_DISC", NULL, NULL, NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -115,6 +117,7 @@ test_unknown_media (void)
       g_autofree char *expected = osinfo_detect (iso);
       g_autoptr(GError) error = NULL;
       g_autoptr(TerraMediaInfo) info = terra_media_info_detect_sync (iso, NULL, &error);
+      OsinfoOs *nearest;
       TerraResources rec;
 
       g_assert_no_error (error);
@@ -123,8 +126,27 @@ test_unknown_media (void)
       g_assert_null (terra_media_info_get_os_id (info));
       g_assert_null (terra_media_info_get_os_name (info));
       g_assert_cmpstr (terra_media_info_get_family (info), ==, cases[i].family);
+      g_assert_cmpstr (terra_media_info_get_guess_name (info), ==, cases[i].guess);
+      nearest = terra_media_info_get_nearest_os (info);
+      g_assert_cmpstr (nearest ? osinfo_product_get_short_id (OSINFO_PRODUCT (nearest)) : NULL, ==, cases[i].nearest);
       terra_media_info_get_recommended (info, &rec);
-      g_assert_cmpuint (rec.memory_mib, ==, 0);
+      if (cases[i].nearest != NULL)
+        g_assert_cmpuint (rec.memory_mib, >, 0);   /* the nearest release's */
+      else
+        g_assert_cmpuint (rec.memory_mib, ==, 0);
+      /* What the create flow pre-fills: the guessed name, the nearest OS. */
+      {
+        g_autoptr(TerraMachineSpec) spec = terra_vm_creator_suggest_spec (info, NULL, NULL);
+        if (cases[i].guess != NULL)
+          {
+            g_assert_cmpstr (spec->name, ==, cases[i].guess);
+            g_assert_cmpstr (spec->os_name, ==, cases[i].guess);
+            g_assert_cmpstr (spec->os_short_id, ==, cases[i].nearest);
+            g_assert_cmpuint (spec->memory_mib, ==, rec.memory_mib);
+          }
+        else
+          g_assert_null (spec->os_id);
+      }
     }
 }
 

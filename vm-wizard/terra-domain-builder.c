@@ -267,7 +267,9 @@ set_metadata (GVirConfigDomain        *domain,
 
   root = new_ns_root ("terrarium", TERRA_METADATA_NS, TERRA_METADATA_PREFIX);
   add_text_child (root, "os-short-id", os ? osinfo_product_get_short_id (OSINFO_PRODUCT (os)) : spec->os_short_id);
-  add_text_child (root, "os-name", os ? osinfo_product_get_name (OSINFO_PRODUCT (os)) : spec->os_name);
+  /* The spec's name first: a guessed newer release ("Debian 12") keeps its
+   * own name while the nearest known OS gives the devices. */
+  add_text_child (root, "os-name", spec->os_name ? spec->os_name : os ? osinfo_product_get_name (OSINFO_PRODUCT (os)) : NULL);
   add_text_child (root, "media", spec->media_path);
   add_text_child (root, "created", created);
   add_text_child (root, "volume", disk_path);

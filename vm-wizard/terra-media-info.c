@@ -29,6 +29,8 @@ struct _TerraMediaInfo
   char     *family;      /* libosinfo's, or our guess from the volume id */
   char     *arch;
   char     *volume_id;
+  char     *guess_name;  /* "Debian 12" when libosinfo does not know it but the volume id says so */
+  OsinfoOs *nearest;     /* the known OS of that distribution closest to the guess */
   gboolean  installer;
   gboolean  live;
 };
@@ -50,6 +52,8 @@ terra_media_info_finalize (GObject *object)
   g_free (self->family);
   g_free (self->arch);
   g_free (self->volume_id);
+  g_free (self->guess_name);
+  g_clear_object (&self->nearest);
 
   G_OBJECT_CLASS (terra_media_info_parent_class)->finalize (object);
 }
@@ -123,50 +127,130 @@ check_iso_file (const char  *path,
   return TRUE;
 }
 
-/* Family guesses for media libosinfo does not know (osinfo-db 20221130 on
- * Debian 12 predates Debian 12, Ubuntu 24.04 and Fedora 38). Matched
- * case-insensitively against the volume id; the patterns follow the volume
- * ids those distributions use ("Debian 12.5.0 amd64 n", "Ubuntu 24.04 LTS
- * amd64", "Fedora-WS-Live-39-1-5", "CCCOMA_X64FRE_EN-US_DV9" for Windows). */
+/* Guesses for media libosinfo does not know (osinfo-db 20221130 on Debian 12
+ * predates Debian 12, Ubuntu 24.04 and Fedora 38). Matched case-insensitively
+ * against the volume id; the patterns follow the volume ids those
+ * distributions use ("Debian 12.5.0 amd64 n", "Ubuntu 24.04 LTS amd64",
+ * "Fedora-WS-Live-39-1-5", "CCCOMA_X64FRE_EN-US_DV9" for Windows). @distro is
+ * libosinfo's "distro" of that family's OSes, @label its name for people,
+ * @version a regular expression whose first group is the release. */
 static const struct {
   const char *needle;
   const char *family;
+  const char *distro;
+  const char *label;
+  const char *version;
 } family_patterns[] = {
-  { "debian", "debian" },
-  { "ubuntu", "ubuntu" },
-  { "kubuntu", "ubuntu" },
-  { "xubuntu", "ubuntu" },
-  { "fedora", "fedora" },
-  { "rhel", "rhel" },
-  { "centos", "centos" },
-  { "rocky", "rocky" },
-  { "alma", "almalinux" },
-  { "opensuse", "opensuse" },
-  { "sle", "sles" },
-  { "arch", "archlinux" },
-  { "manjaro", "manjaro" },
-  { "mint", "linuxmint" },
-  { "freebsd", "freebsd" },
-  { "openbsd", "openbsd" },
-  { "netbsd", "netbsd" },
-  { "alpine", "alpinelinux" },
-  { "cccoma", "winnt" },
-  { "win", "winnt" },
-  { "ssss_", "winnt" },
+  { "kubuntu", "ubuntu", "ubuntu", "Kubuntu", "kubuntu[ _-]*(\\d+\\.\\d+)" },
+  { "xubuntu", "ubuntu", "ubuntu", "Xubuntu", "xubuntu[ _-]*(\\d+\\.\\d+)" },
+  { "ubuntu", "ubuntu", "ubuntu", "Ubuntu", "ubuntu[ _-]*(\\d+\\.\\d+)" },
+  { "debian", "debian", "debian", "Debian", "debian[ _-]*(\\d+)" },
+  { "fedora", "fedora", "fedora", "Fedora", "fedora\\S*?[-_ ](\\d{2})(?:[-_ .]|$)" },
+  { "rhel", "rhel", "rhel", "Red Hat Enterprise Linux", "rhel[-_ ]*(\\d+(?:[._-]\\d+)?)" },
+  { "centos", "centos", "centos", "CentOS", "centos[^\\d]*(\\d+)" },
+  { "rocky", "rocky", "rocky", "Rocky Linux", "rocky[^\\d]*(\\d+(?:\\.\\d+)?)" },
+  { "alma", "almalinux", "almalinux", "AlmaLinux", "alma[^\\d]*(\\d+(?:\\.\\d+)?)" },
+  { "opensuse", "opensuse", "opensuse", "openSUSE", "opensuse[^\\d]*(\\d+\\.\\d+)" },
+  { "sle", "sles", "sles", NULL, NULL },
+  { "arch", "archlinux", "archlinux", "Arch Linux", NULL },
+  { "manjaro", "manjaro", "manjaro", "Manjaro", NULL },
+  { "mint", "linuxmint", "linuxmint", "Linux Mint", "mint[^\\d]*(\\d+(?:\\.\\d+)?)" },
+  { "freebsd", "freebsd", "freebsd", "FreeBSD", "freebsd[^\\d]*(\\d+\\.\\d+)" },
+  { "openbsd", "openbsd", "openbsd", "OpenBSD", NULL },
+  { "netbsd", "netbsd", "netbsd", "NetBSD", NULL },
+  { "alpine", "alpinelinux", "alpinelinux", "Alpine Linux", "alpine[^\\d]*(\\d+\\.\\d+)" },
+  { "cccoma", "winnt", NULL, NULL, NULL },
+  { "win", "winnt", NULL, NULL, NULL },
+  { "ssss_", "winnt", NULL, NULL, NULL },
 };
 
-static char *
-guess_family (const char *volume_id)
+static int
+guess_index (const char *volume_id)
 {
   g_autofree char *lower = NULL;
 
   if (volume_id == NULL)
-    return NULL;
+    return -1;
   lower = g_ascii_strdown (volume_id, -1);
   for (guint i = 0; i < G_N_ELEMENTS (family_patterns); i++)
     if (strstr (lower, family_patterns[i].needle) != NULL)
-      return g_strdup (family_patterns[i].family);
-  return NULL;
+      return (int)i;
+  return -1;
+}
+
+static char *
+guess_family (const char *volume_id)
+{
+  int i = guess_index (volume_id);
+  return i >= 0 ? g_strdup (family_patterns[i].family) : NULL;
+}
+
+/* The release in @volume_id by the pattern's expression ("12", "24.04"). */
+static char *
+guess_version (const char *volume_id,
+               int         index)
+{
+  g_autoptr(GRegex) re = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *lower = NULL;
+
+  if (index < 0 || family_patterns[index].version == NULL)
+    return NULL;
+  re = g_regex_new (family_patterns[index].version, 0, 0, NULL);
+  lower = g_ascii_strdown (volume_id, -1);
+  if (re == NULL || !g_regex_match (re, lower, 0, &match))
+    return NULL;
+  return g_strdelimit (g_match_info_fetch (match, 1), "_-", '.');
+}
+
+/* Compares dotted versions numerically ("9" < "10", "22.04" < "22.10"). */
+static int
+compare_versions (const char *a,
+                  const char *b)
+{
+  g_auto(GStrv) pa = g_strsplit (a, ".", -1);
+  g_auto(GStrv) pb = g_strsplit (b, ".", -1);
+
+  for (guint i = 0; pa[i] != NULL || pb[i] != NULL; i++)
+    {
+      guint64 va = pa[i] ? g_ascii_strtoull (pa[i], NULL, 10) : 0;
+      guint64 vb = pb[i] ? g_ascii_strtoull (pb[i], NULL, 10) : 0;
+      if (va != vb)
+        return va < vb ? -1 : 1;
+      if (pa[i] == NULL || pb[i] == NULL)
+        break;
+    }
+  return 0;
+}
+
+/* The known OS of @distro nearest to @version: the newest release not
+ * newer than it (a Debian 12 installer gets Debian 11's settings), else the
+ * oldest; with no version, the newest. */
+static OsinfoOs *
+nearest_os (OsinfoDb   *db,
+            const char *distro,
+            const char *version)
+{
+  g_autoptr(OsinfoOsList) list = osinfo_db_get_os_list (db);
+  OsinfoOs *below = NULL, *above = NULL;
+  const char *below_v = NULL, *above_v = NULL;
+
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoOs *os = OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (list), i));
+      const char *v = osinfo_product_get_version (OSINFO_PRODUCT (os));
+
+      if (g_strcmp0 (osinfo_os_get_distro (os), distro) != 0 || v == NULL || !g_ascii_isdigit (v[0]))
+        continue;
+      if (version == NULL || compare_versions (v, version) <= 0)
+        {
+          if (below == NULL || compare_versions (v, below_v) > 0)
+            below = os, below_v = v;
+        }
+      else if (above == NULL || compare_versions (v, above_v) < 0)
+        above = os, above_v = v;
+    }
+  return below ? g_object_ref (below) : above ? g_object_ref (above) : NULL;
 }
 
 /**
@@ -264,8 +348,18 @@ terra_media_info_detect_sync (const char    *path,
     }
   else
     {
+      int index = guess_index (self->volume_id);
+
       self->installer = TRUE;
       self->family = guess_family (self->volume_id);
+      if (index >= 0 && family_patterns[index].distro != NULL)
+        {
+          g_autofree char *version = guess_version (self->volume_id, index);
+          self->nearest = nearest_os (db, family_patterns[index].distro, version);
+          if (family_patterns[index].label != NULL)
+            self->guess_name = version ? g_strdup_printf ("%s %s", family_patterns[index].label, version)
+                                       : g_strdup (family_patterns[index].label);
+        }
     }
   if (self->arch == NULL)
     self->arch = g_strdup ("x86_64");
@@ -380,6 +474,40 @@ terra_media_info_get_os_name (TerraMediaInfo *self)
   return self->os_name;
 }
 
+/**
+ * terra_media_info_get_guess_name:
+ * @self: a #TerraMediaInfo
+ *
+ * For media libosinfo does not know: what its volume id says ("Debian 12",
+ * "Ubuntu 24.04"), by the documented patterns at the top of
+ * terra-media-info.c.
+ *
+ * Returns: (transfer none) (nullable): the guess, or %NULL
+ */
+const char *
+terra_media_info_get_guess_name (TerraMediaInfo *self)
+{
+  g_return_val_if_fail (TERRA_IS_MEDIA_INFO (self), NULL);
+  return self->guess_name;
+}
+
+/**
+ * terra_media_info_get_nearest_os:
+ * @self: a #TerraMediaInfo
+ *
+ * For media libosinfo does not know but whose distribution the volume id
+ * names: the known OS of that distribution nearest to the guessed release
+ * (the newest not newer than it). Its resources and device support are used.
+ *
+ * Returns: (transfer none) (nullable): the OS, or %NULL
+ */
+OsinfoOs *
+terra_media_info_get_nearest_os (TerraMediaInfo *self)
+{
+  g_return_val_if_fail (TERRA_IS_MEDIA_INFO (self), NULL);
+  return self->nearest;
+}
+
 /** terra_media_info_get_family: Returns: (transfer none) (nullable): libosinfo family ("linux", "winnt"…) or a guess from the volume id */
 const char *
 terra_media_info_get_family (TerraMediaInfo *self)
@@ -431,8 +559,8 @@ terra_media_info_get_recommended (TerraMediaInfo *self,
 {
   g_return_if_fail (TERRA_IS_MEDIA_INFO (self));
   *out = (TerraResources) { 0 };
-  if (self->os != NULL)
-    terra_os_db_get_resources (self->os, self->arch, out, NULL);
+  if (self->os != NULL || self->nearest != NULL)
+    terra_os_db_get_resources (self->os ? self->os : self->nearest, self->arch, out, NULL);
 }
 
 /**
@@ -446,6 +574,6 @@ terra_media_info_get_minimum (TerraMediaInfo *self,
 {
   g_return_if_fail (TERRA_IS_MEDIA_INFO (self));
   *out = (TerraResources) { 0 };
-  if (self->os != NULL)
-    terra_os_db_get_resources (self->os, self->arch, NULL, out);
+  if (self->os != NULL || self->nearest != NULL)
+    terra_os_db_get_resources (self->os ? self->os : self->nearest, self->arch, NULL, out);
 }

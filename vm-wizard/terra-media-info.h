@@ -30,6 +30,8 @@ OsinfoOs       *terra_media_info_get_os          (TerraMediaInfo      *self);
 const char     *terra_media_info_get_os_id       (TerraMediaInfo      *self);
 const char     *terra_media_info_get_os_short_id (TerraMediaInfo      *self);
 const char     *terra_media_info_get_os_name     (TerraMediaInfo      *self);
+const char     *terra_media_info_get_guess_name  (TerraMediaInfo      *self);
+OsinfoOs       *terra_media_info_get_nearest_os  (TerraMediaInfo      *self);
 const char     *terra_media_info_get_family      (TerraMediaInfo      *self);
 const char     *terra_media_info_get_arch        (TerraMediaInfo      *self);
 const char     *terra_media_info_get_volume_id   (TerraMediaInfo      *self);

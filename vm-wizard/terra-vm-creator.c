@@ -53,6 +53,10 @@ name_taken (const char * const *taken,
  * 2048 MiB, 2 vCPUs, 20 GiB when it has none), never above the host: memory
  * at most half the host's RAM, vCPUs at most the host's threads.
  *
+ * Media newer than the OS database whose volume id names its release
+ * ("Debian 12") is named after that guess and gets the nearest known
+ * release's settings and device support (terra_media_info_get_nearest_os()).
+ *
  * Returns: (transfer full): a spec for terra_vm_creator_create_async()
  */
 TerraMachineSpec *
@@ -72,6 +76,8 @@ terra_vm_creator_suggest_spec (TerraMediaInfo      *media,
 
   if (terra_media_info_get_os_name (media) != NULL)
     base = g_strdup (terra_media_info_get_os_name (media));
+  else if (terra_media_info_get_guess_name (media) != NULL)
+    base = g_strdup (terra_media_info_get_guess_name (media));
   else
     {
       g_autofree char *file = g_path_get_basename (terra_media_info_get_path (media));
@@ -92,6 +98,15 @@ terra_vm_creator_suggest_spec (TerraMediaInfo      *media,
   spec->os_id = g_strdup (terra_media_info_get_os_id (media));
   spec->os_short_id = g_strdup (terra_media_info_get_os_short_id (media));
   spec->os_name = g_strdup (terra_media_info_get_os_name (media));
+  if (spec->os_id == NULL && terra_media_info_get_nearest_os (media) != NULL)
+    {
+      /* Newer than the OS database: the nearest known release's device
+       * support and settings, under the name the media gives. */
+      OsinfoOs *nearest = terra_media_info_get_nearest_os (media);
+      spec->os_id = g_strdup (osinfo_entity_get_id (OSINFO_ENTITY (nearest)));
+      spec->os_short_id = g_strdup (osinfo_product_get_short_id (OSINFO_PRODUCT (nearest)));
+      spec->os_name = g_strdup (terra_media_info_get_guess_name (media));
+    }
   spec->memory_mib = rec.memory_mib ? rec.memory_mib : MAX (min.memory_mib, FALLBACK_MEMORY_MIB);
   spec->vcpus = rec.vcpus ? rec.vcpus : MAX (min.vcpus, FALLBACK_VCPUS);
   spec->disk_gib = rec.disk_gib ? rec.disk_gib : MAX (min.disk_gib, FALLBACK_DISK_GIB);

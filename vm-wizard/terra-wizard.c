@@ -221,14 +221,26 @@ fill_review (TerraWizard *self)
   else
     {
       const char *family = terra_media_info_get_family (media);
+      const char *guess = terra_media_info_get_guess_name (media);
+      OsinfoOs *nearest = terra_media_info_get_nearest_os (media);
+      g_autofree char *title = NULL;
       g_autofree char *sub = NULL;
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), _("Unknown OS"));
-      if (family != NULL)
+      if (guess != NULL)
+        {
+          /* TRANSLATORS: %s is an OS release guessed from the disc, e.g. "Debian 12" */
+          title = g_strdup_printf (_("Detected: probably %s"), guess);
+          sub = nearest != NULL
+                ? g_strdup_printf (_("Not in the OS database (from 2022); settings of %s, the nearest it knows"),
+                                   osinfo_product_get_name (OSINFO_PRODUCT (nearest)))
+                : g_strdup (_("Not in the OS database (from 2022); generic settings are used"));
+        }
+      else if (family != NULL)
         /* TRANSLATORS: %s is an OS family such as "linux" or "winnt" */
         sub = g_strdup_printf (_("Probably %s (not in the OS database); generic settings are used"), family);
       else
         sub = g_strdup (_("Not in the OS database; generic settings are used"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), title ? title : _("Unknown OS"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->os_row), sub);
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->file_row), basename);
