@@ -33,6 +33,7 @@ struct _TerraMediaInfo
   OsinfoOs *nearest;     /* the known OS of that distribution closest to the guess */
   gboolean  installer;
   gboolean  live;
+  gboolean  chosen;      /* the user picked the OS (terra_media_info_choose_os()) */
 };
 
 G_DEFINE_FINAL_TYPE (TerraMediaInfo, terra_media_info, G_TYPE_OBJECT)
@@ -506,6 +507,40 @@ terra_media_info_get_nearest_os (TerraMediaInfo *self)
 {
   g_return_val_if_fail (TERRA_IS_MEDIA_INFO (self), NULL);
   return self->nearest;
+}
+
+/**
+ * terra_media_info_choose_os:
+ * @self: a #TerraMediaInfo
+ * @os: (nullable): the OS the user says the media holds, or %NULL for
+ *   "unknown or other" (generic settings)
+ *
+ * The user's choice wins over detection: afterwards the media reports @os
+ * (its name, id, family, resources and device support) as identified, or,
+ * with %NULL, nothing at all — no OS, no guess, no nearest release.
+ */
+void
+terra_media_info_choose_os (TerraMediaInfo *self,
+                            OsinfoOs       *os)
+{
+  g_return_if_fail (TERRA_IS_MEDIA_INFO (self));
+
+  g_set_object (&self->os, os);
+  g_clear_object (&self->nearest);
+  g_clear_pointer (&self->guess_name, g_free);
+  g_free (self->os_name);
+  self->os_name = os ? g_strdup (osinfo_product_get_name (OSINFO_PRODUCT (os))) : NULL;
+  g_free (self->family);
+  self->family = os ? g_strdup (osinfo_os_get_family (os)) : NULL;
+  self->chosen = TRUE;
+}
+
+/** terra_media_info_get_chosen: Returns: whether the user chose the OS (terra_media_info_choose_os()) */
+gboolean
+terra_media_info_get_chosen (TerraMediaInfo *self)
+{
+  g_return_val_if_fail (TERRA_IS_MEDIA_INFO (self), FALSE);
+  return self->chosen;
 }
 
 /** terra_media_info_get_family: Returns: (transfer none) (nullable): libosinfo family ("linux", "winnt"…) or a guess from the volume id */

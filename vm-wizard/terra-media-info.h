@@ -31,6 +31,9 @@ const char     *terra_media_info_get_os_id       (TerraMediaInfo      *self);
 const char     *terra_media_info_get_os_short_id (TerraMediaInfo      *self);
 const char     *terra_media_info_get_os_name     (TerraMediaInfo      *self);
 const char     *terra_media_info_get_guess_name  (TerraMediaInfo      *self);
+void            terra_media_info_choose_os       (TerraMediaInfo      *self,
+                                                  OsinfoOs            *os);
+gboolean        terra_media_info_get_chosen      (TerraMediaInfo      *self);
 OsinfoOs       *terra_media_info_get_nearest_os  (TerraMediaInfo      *self);
 const char     *terra_media_info_get_family      (TerraMediaInfo      *self);
 const char     *terra_media_info_get_arch        (TerraMediaInfo      *self);

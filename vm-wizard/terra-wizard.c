@@ -18,6 +18,7 @@
 #include "terra-machine-spec.h"
 #include "terra-media-info.h"
 #include "terra-vm-creator.h"
+#include "terra-os-chooser.h"
 #include "terra-wizard.h"
 
 struct _TerraWizard
@@ -215,8 +216,9 @@ fill_review (TerraWizard *self)
     {
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), terra_media_info_get_os_name (media));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->os_row),
-                                   terra_media_info_get_live (media) ? _("Live image, identified by libosinfo")
-                                                                     : _("Installer, identified by libosinfo"));
+                                   terra_media_info_get_chosen (media) ? _("Chosen by you")
+                                   : terra_media_info_get_live (media) ? _("Live image, identified by libosinfo")
+                                                                       : _("Installer, identified by libosinfo"));
     }
   else
     {
@@ -238,6 +240,8 @@ fill_review (TerraWizard *self)
       else if (family != NULL)
         /* TRANSLATORS: %s is an OS family such as "linux" or "winnt" */
         sub = g_strdup_printf (_("Probably %s (not in the OS database); generic settings are used"), family);
+      else if (terra_media_info_get_chosen (media))
+        sub = g_strdup (_("Chosen by you: generic settings are used"));
       else
         sub = g_strdup (_("Not in the OS database; generic settings are used"));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), title ? title : _("Unknown OS"));
@@ -300,6 +304,28 @@ fill_review (TerraWizard *self)
 
   gtk_widget_set_visible (self->error_label, FALSE);
   update_checks (self);
+}
+
+static void show_suggestion (TerraWizard *self);
+
+/* The user's choice of OS: the suggestion starts again from it. */
+static void
+on_os_chosen (TerraWizard *self,
+              OsinfoOs    *os)
+{
+  if (self->media == NULL)
+    return;
+  terra_media_info_choose_os (self->media, os);
+  show_suggestion (self);
+}
+
+static void
+choose_os (TerraWizard *self)
+{
+  TerraOsChooser *chooser = terra_os_chooser_new (GTK_WINDOW (self));
+
+  g_signal_connect_object (chooser, "chosen", G_CALLBACK (on_os_chosen), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (chooser));
 }
 
 static void
@@ -606,6 +632,11 @@ build_review_page (TerraWizard *self)
   self->os_row = adw_action_row_new ();
   icon = gtk_image_new_from_icon_name ("computer-symbolic");
   adw_action_row_add_prefix (ADW_ACTION_ROW (self->os_row), icon);
+  row = gtk_button_new_with_mnemonic (_("Ch_oose…"));
+  gtk_widget_set_valign (row, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (row, _("Choose the operating system yourself"));
+  g_signal_connect_swapped (row, "clicked", G_CALLBACK (choose_os), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->os_row), row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (os_group), self->os_row);
 
   self->file_row = adw_action_row_new ();
