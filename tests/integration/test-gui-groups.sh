@@ -48,7 +48,16 @@ xdotool key alt+Left
 gui_cleanup
 if ssh_remote_start; then
   trap 'gui_cleanup; ssh_remote_stop; terra_as_user gsettings reset io.github.terrarium.Terrarium thumbnails 2>/dev/null; terra_session_cleanup >/dev/null 2>&1 || true' EXIT
-  remote_lists() { terra_as_user virsh -c "$TERRA_REMOTE_URI" list --name | grep -qx local-vm; }
+  remote_lists() {
+    local i
+    for i in 1 2 3; do
+      terra_as_user virsh -c "$TERRA_REMOTE_URI" list --all --name >"$work/remote-list" 2>&1
+      sed 's/^/# virsh over ssh: /' "$work/remote-list"
+      grep -qx local-vm "$work/remote-list" && return 0
+      sleep 1
+    done
+    return 1
+  }
   check "virsh reaches the session over qemu+ssh" remote_lists
   start_xvfb
   export TERRARIUM_EXTRA_URIS="$TERRA_REMOTE_URI"
