@@ -484,24 +484,64 @@ cmd_budget (Ctl   *ctl,
   return EXIT_OK;
 }
 
+/* --firmware: "bios", "uefi" or "uefi-secure"; NULL keeps the suggestion. */
+static gboolean
+apply_firmware (TerraMachineSpec *spec,
+                const char       *firmware)
+{
+  if (firmware == NULL)
+    return TRUE;
+  if (g_str_equal (firmware, "bios"))
+    spec->uefi = spec->secure_boot = FALSE;
+  else if (g_str_equal (firmware, "uefi"))
+    {
+      spec->uefi = TRUE;
+      spec->secure_boot = FALSE;
+    }
+  else if (g_str_equal (firmware, "uefi-secure"))
+    spec->uefi = spec->secure_boot = TRUE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static void
+on_ctl_create_progress (const char *step,
+                        double      fraction,
+                        gpointer    user_data)
+{
+  if (fraction >= 0)
+    g_printerr ("%s: %d %%\n", step, (int)(fraction * 100));
+  else
+    g_printerr ("%s…\n", step);
+}
+
 static int
 cmd_create (Ctl   *ctl,
             int    argc,
             char **argv)
 {
   g_autofree char *media = NULL;
+  g_autofree char *import = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *os_id = NULL;
+  g_autofree char *firmware = NULL;
   gint64 memory = 0, disk = 0;
   int vcpus = 0;
-  gboolean start = FALSE, json = FALSE, force = FALSE;
+  gboolean start = FALSE, json = FALSE, force = FALSE, progress = FALSE, tpm = FALSE;
   GOptionEntry entries[] = {
     { "media", 0, 0, G_OPTION_ARG_FILENAME, &media, N_("Installer ISO"), N_("PATH") },
+    { "import", 0, 0, G_OPTION_ARG_FILENAME, &import, N_("Disk image to copy in as the machine’s disk (qcow2, raw, vmdk, vdi, vhdx, vpc)"), N_("DISK") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Name of the new machine"), N_("NAME") },
+    { "os", 0, 0, G_OPTION_ARG_STRING, &os_id, N_("The OS (libosinfo short id or id; see “osinfo list”), overriding detection"), N_("OS_ID") },
     { "memory", 0, 0, G_OPTION_ARG_INT64, &memory, N_("RAM in MiB"), N_("MIB") },
     { "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, N_("Number of vCPUs"), N_("N") },
     { "disk", 0, 0, G_OPTION_ARG_INT64, &disk, N_("Disk size in GiB"), N_("GIB") },
+    { "firmware", 0, 0, G_OPTION_ARG_STRING, &firmware, N_("bios, uefi or uefi-secure (Secure Boot); default: what the OS needs"), N_("FIRMWARE") },
+    { "tpm", 0, 0, G_OPTION_ARG_NONE, &tpm, N_("Add an emulated TPM 2.0 (swtpm)"), NULL },
     { "start", 0, 0, G_OPTION_ARG_NONE, &start, N_("Start it"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Create it even when it is over the host budget"), NULL },
+    { "progress", 0, 0, G_OPTION_ARG_NONE, &progress, N_("Print each step (and a disk copy’s percentage) on stderr"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
@@ -513,28 +553,68 @@ cmd_create (Ctl   *ctl,
   g_autoptr(TerraHostInfo) host = NULL;
   g_autoptr(TerraMachineSpec) spec = NULL;
   g_autoptr(TerraMachine) machine = NULL;
+  g_autoptr(TerraDiskImageInfo) disk_info = NULL;
+  OsinfoOs *os = NULL;
   g_autofree char *uuid = NULL;
-  g_autofree char *abs_media = NULL;
   int code;
 
-  if (!parse_options (entries, NULL, _("Create a virtual machine from installer media"), &argc, &argv, 0, &code))
+  if (!parse_options (entries, NULL, _("Create a virtual machine from installer media or a disk image"),
+                      &argc, &argv, 0, &code))
     return code;
-  if (media == NULL)
-    return usage_error (_("--media PATH is required."));
+  if ((media == NULL) == (import == NULL))
+    return usage_error (_("Give either --media PATH (installer media) or --import DISK (a disk image)."));
   if (memory < 0 || vcpus < 0 || disk < 0)
     return usage_error (_("Memory, vCPUs and disk size must be positive."));
+  if (firmware != NULL && !g_strv_contains ((const char *[]){ "bios", "uefi", "uefi-secure", NULL }, firmware))
+    return usage_error (_("--firmware takes “bios”, “uefi” or “uefi-secure”."));
+  if (os_id != NULL)
+    {
+      if (terra_os_db_get (&error) == NULL)
+        return fail (error);
+      os = terra_os_db_find_os (os_id);
+      if (os == NULL)
+        {
+          g_set_error (&error, TERRA_ERROR, TERRA_ERROR_NOT_FOUND,
+                       _("No OS “%s” in the OS database; “terrarium-ctl osinfo list” shows them."), os_id);
+          return fail (error);
+        }
+    }
 
-  abs_media = g_canonicalize_filename (media, NULL);
-  info = terra_media_info_detect_sync (abs_media, NULL, &error);
-  if (info == NULL)
-    return fail (error);
+  if (media != NULL)
+    {
+      g_autofree char *abs_media = g_canonicalize_filename (media, NULL);
+      info = terra_media_info_detect_sync (abs_media, NULL, &error);
+      if (info == NULL)
+        return fail (error);
+      if (os != NULL)
+        terra_media_info_choose_os (info, os);
+    }
+  else
+    {
+      g_autofree char *abs = g_canonicalize_filename (import, NULL);
+      g_autofree char *dir = g_path_get_dirname (abs);
+      if (!terra_disk_image_check_confined (abs, dir, &disk_info, NULL, &error))
+        return fail (error);
+      if (!terra_disk_image_format_importable (disk_info->format))
+        {
+          g_set_error (&error, TERRA_ERROR, TERRA_ERROR_INVALID_MEDIA,
+                       _("“%s” is a %s image; Terrarium imports qcow2, raw, vmdk, vdi, vhdx and vpc images."),
+                       import, disk_info->format);
+          return fail (error);
+        }
+      g_free (import);
+      import = g_steal_pointer (&abs);
+    }
   if (!ensure_connected (ctl, &error))
     return fail (error);
   host = terra_host_info_query_sync (ctl->connection, NULL, &error);
   if (host == NULL)
     return fail (error);
 
-  spec = terra_vm_creator_suggest_spec (info, host, NULL);
+  if (info != NULL)
+    spec = terra_vm_creator_suggest_spec (info, host, NULL);
+  else
+    spec = terra_vm_creator_suggest_import_spec (import, disk_info, os, host, NULL);
   if (name != NULL)
     {
       g_free (spec->name);
@@ -546,6 +626,9 @@ cmd_create (Ctl   *ctl,
     spec->vcpus = vcpus;
   if (disk > 0)
     spec->disk_gib = disk;
+  apply_firmware (spec, firmware);
+  if (tpm)
+    spec->tpm = TRUE;
 
   if (!terra_machine_spec_validate (spec, &error))
     return fail (error);
@@ -560,7 +643,8 @@ cmd_create (Ctl   *ctl,
     g_printerr (_("terrarium-ctl: note: emulated: KVM is not available, the guest will be slow (%s)\n"),
                 host->kvm_problem ? host->kvm_problem : "");
 
-  uuid = terra_vm_creator_create_sync (ctl->connection, spec, start, NULL, &error);
+  uuid = terra_vm_creator_create_full (ctl->connection, spec, start,
+                                       progress ? on_ctl_create_progress : NULL, NULL, NULL, &error);
   if (uuid == NULL)
     return fail (error);
 

@@ -14,6 +14,7 @@
 #include <osinfo/osinfo.h>
 #include <yaml.h>
 
+#include "terra-disk-image.h"
 #include "terra-error.h"
 #include "terra-lab.h"
 #include "terra-os-db.h"
@@ -381,38 +382,6 @@ terra_lab_segment_for (const char *lab_name,
                           20000 + ((digest[2] << 8 | digest[3]) % 40000));
 }
 
-/* qemu-img's view of a disk image: format, virtual size, backing file. */
-static gboolean
-inspect_image (const char  *path,
-               char       **format,
-               guint64     *virtual_size,
-               char       **backing,
-               GError     **error)
-{
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  JsonObject *obj;
-
-  /* -U: the image may be open in a running VM (it is a base of overlays). */
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error,
-                           "qemu-img", "info", "-U", "--output=json", path, NULL);
-  if (proc == NULL || !g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, error))
-    return FALSE;
-  if (!g_subprocess_get_successful (proc) || !json_parser_load_from_data (parser, out, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_MEDIA, "%s", g_strstrip (err ? err : out));
-      return FALSE;
-    }
-  obj = json_node_get_object (json_parser_get_root (parser));
-  *format = g_strdup (json_object_get_string_member_with_default (obj, "format", ""));
-  *virtual_size = (guint64)json_object_get_int_member_with_default (obj, "virtual-size", 0);
-  *backing = g_strdup (json_object_get_string_member_with_default (obj, "backing-filename", NULL));
-  return TRUE;
-}
-
 static void
 terra_lab_vm_free (TerraLabVm *vm)
 {
@@ -467,10 +436,8 @@ check_file_source (Reader      *r,
 {
   g_autofree char *path = g_path_is_absolute (text) ? g_strdup (text)
                                                     : g_build_filename (r->directory, text, NULL);
-  g_autofree char *format = NULL;
-  g_autofree char *backing = NULL;
+  g_autoptr(TerraDiskImageInfo) info = NULL;
   g_autoptr(GError) error = NULL;
-  guint64 virtual_size = 0;
 
   vm->source_kind = TERRA_LAB_SOURCE_FILE;
   vm->source = g_canonicalize_filename (path, NULL);
@@ -493,28 +460,30 @@ check_file_source (Reader      *r,
       return;
     }
 
-  if (!inspect_image (vm->source, &format, &virtual_size, &backing, &error))
+  /* Shared: the image may be open in a running VM (a base of overlays). */
+  info = terra_disk_image_inspect_sync (vm->source, TRUE, NULL, &error);
+  if (info == NULL)
     {
       NODE_PROBLEM (r, node, _("source “%s” is not a disk image qemu-img can read: %s"), text, error->message);
       return;
     }
-  if (!g_str_equal (format, "qcow2") && !g_str_equal (format, "raw"))
+  if (!g_str_equal (info->format, "qcow2") && !g_str_equal (info->format, "raw"))
     {
       NODE_PROBLEM (r, node, _("source “%s” is a %s image; labs use qcow2 or raw (convert it: qemu-img convert -O qcow2 %s base.qcow2)"),
-                    text, format, text);
+                    text, info->format, text);
       return;
     }
-  if (backing != NULL)
+  if (info->backing != NULL || info->external_files[0] != NULL)
     {
       /* No reading other files through a backing chain. */
       NODE_PROBLEM (r, node, _("source “%s” has a backing file (%s); flatten it first: qemu-img convert -O qcow2 %s flat.qcow2"),
-                    text, backing, text);
+                    text, info->backing ? info->backing : info->external_files[0], text);
       return;
     }
   vm->is_disk = TRUE;
-  vm->disk_format = g_strdup (format);
+  vm->disk_format = g_strdup (info->format);
   /* The overlay is at least as large as its base. */
-  vm->disk_gib = MAX (vm->disk_gib, (virtual_size + (1ULL << 30) - 1) >> 30);
+  vm->disk_gib = MAX (vm->disk_gib, (info->virtual_size + (1ULL << 30) - 1) >> 30);
 }
 
 static gboolean

@@ -369,19 +369,41 @@ add_cdrom (GVirConfigDomain *domain,
 static const char spice_graphics_xml[] =
   "<graphics type='spice'><listen type='none'/><image compression='off'/></graphics>";
 
-/* Lab network cards: QEMU's multicast UDP socket network (libvirt
- * `<interface type='mcast'>`, no root needed), one per "GROUP:PORT" segment.
- * libvirt-gconfig has no type for it (its interface classes check the type
- * attribute), so the elements are added with libxml2's tree API, which
- * escapes, and the domain is parsed again. Consumes @domain. */
+/* What libvirt-gconfig 4.0 has no classes for, added with libxml2's tree
+ * API (which escapes) before the domain is parsed again. Consumes @domain.
+ * - Lab network cards: QEMU's multicast UDP socket network (libvirt
+ *   `<interface type='mcast'>`, no root needed), one per "GROUP:PORT"
+ *   segment (its interface classes check the type attribute).
+ * - UEFI firmware features: `<os><firmware><feature name='secure-boot'/>`
+ *   and `…'enrolled-keys'` enabled make libvirt pick OVMF's Secure Boot
+ *   build with Microsoft's keys enrolled (Debian's ovmf ships
+ *   OVMF_CODE_4M.ms.fd and its descriptor), which needs `<features><smm/>`
+ *   (libvirt formatdomain, "BIOS bootloader"). Plain UEFI says both are
+ *   disabled: left unsaid, libvirt 9.0 picks the highest-priority
+ *   descriptor, which on Debian is the Secure Boot one, and unsigned boot
+ *   loaders (GRUB from grub-mkrescue) are then refused ("Access Denied").
+ * - TPM 2.0: `<tpm model='tpm-crb'><backend type='emulator' version='2.0'/>`,
+ *   swtpm run by libvirt as the user (libvirt formatdomain, "TPM device"). */
 static char *doc_to_string (xmlDoc *doc);
 
-static GVirConfigDomain *
-add_mcast_interfaces (GVirConfigDomain    *domain,
-                      const char * const  *segments,
-                      const char          *model,
-                      GError             **error)
+static xmlNode *
+child_element (xmlNode    *parent,
+               const char *name)
 {
+  for (xmlNode *n = parent->children; n != NULL; n = n->next)
+    if (n->type == XML_ELEMENT_NODE && xmlStrEqual (n->name, (const xmlChar *)name))
+      return n;
+  return xmlNewChild (parent, NULL, (const xmlChar *)name, NULL);
+}
+
+static GVirConfigDomain *
+add_xml_extras (GVirConfigDomain       *domain,
+                const TerraMachineSpec *spec,
+                const char             *model,
+                GError                **error)
+{
+  const char * const empty[] = { NULL };
+  const char * const *segments = spec->lab_segments ? (const char * const *)spec->lab_segments : empty;
   g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
   g_autoptr(xmlDoc) doc = parse_xml (xml);
   g_autofree char *edited = NULL;
@@ -405,6 +427,7 @@ add_mcast_interfaces (GVirConfigDomain    *domain,
       xmlNode *nic, *node;
       guint64 port = 0;
 
+
       if (colon == NULL || colon == group ||
           !g_ascii_string_to_unsigned (colon + 1, 10, 1024, 65535, &port, NULL))
         {
@@ -420,6 +443,31 @@ add_mcast_interfaces (GVirConfigDomain    *domain,
       xmlNewProp (node, (const xmlChar *)"port", (const xmlChar *)(colon + 1));
       node = xmlNewChild (nic, NULL, (const xmlChar *)"model", NULL);
       xmlNewProp (node, (const xmlChar *)"type", (const xmlChar *)model);
+    }
+
+  if (spec->uefi)
+    {
+      xmlNode *root = xmlDocGetRootElement (doc);
+      xmlNode *firmware = child_element (child_element (root, "os"), "firmware");
+      static const char * const names[] = { "secure-boot", "enrolled-keys" };
+      const char *enabled = spec->secure_boot ? "yes" : "no";
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          xmlNode *feature = xmlNewChild (firmware, NULL, (const xmlChar *)"feature", NULL);
+          xmlNewProp (feature, (const xmlChar *)"enabled", (const xmlChar *)enabled);
+          xmlNewProp (feature, (const xmlChar *)"name", (const xmlChar *)names[i]);
+        }
+      if (spec->secure_boot)
+        child_element (child_element (root, "features"), "smm");
+    }
+  if (spec->tpm)
+    {
+      xmlNode *tpm = xmlNewChild (devices, NULL, (const xmlChar *)"tpm", NULL);
+      xmlNode *backend = xmlNewChild (tpm, NULL, (const xmlChar *)"backend", NULL);
+      xmlNewProp (tpm, (const xmlChar *)"model", (const xmlChar *)"tpm-crb");
+      xmlNewProp (backend, (const xmlChar *)"type", (const xmlChar *)"emulator");
+      xmlNewProp (backend, (const xmlChar *)"version", (const xmlChar *)"2.0");
     }
   edited = doc_to_string (doc);
   return gvir_config_domain_new_from_xml (edited, error);
@@ -637,9 +685,8 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
       return NULL;
     }
 
-  if (spec->lab_segments != NULL && spec->lab_segments[0] != NULL)
-    return add_mcast_interfaces (g_steal_pointer (&domain), (const char * const *)spec->lab_segments,
-                                 virtio_net ? "virtio" : "e1000e", error);
+  if ((spec->lab_segments != NULL && spec->lab_segments[0] != NULL) || spec->uefi || spec->tpm)
+    return add_xml_extras (g_steal_pointer (&domain), spec, virtio_net ? "virtio" : "e1000e", error);
 
   return g_steal_pointer (&domain);
 }

@@ -59,7 +59,11 @@ terra_machine_spec_copy (const TerraMachineSpec *spec)
   copy->disk_gib = spec->disk_gib;
   copy->base_image = g_strdup (spec->base_image);
   copy->base_format = g_strdup (spec->base_format);
+  copy->import_image = g_strdup (spec->import_image);
+  copy->import_format = g_strdup (spec->import_format);
   copy->uefi = spec->uefi;
+  copy->secure_boot = spec->secure_boot;
+  copy->tpm = spec->tpm;
   copy->no_nat = spec->no_nat;
   copy->lab_segments = g_strdupv (spec->lab_segments);
   copy->shared_folder = g_strdup (spec->shared_folder);
@@ -86,6 +90,8 @@ terra_machine_spec_free (TerraMachineSpec *spec)
   g_free (spec->os_name);
   g_free (spec->base_image);
   g_free (spec->base_format);
+  g_free (spec->import_image);
+  g_free (spec->import_format);
   g_strfreev (spec->lab_segments);
   g_free (spec->shared_folder);
   g_free (spec->lab_name);
@@ -147,7 +153,9 @@ validate_name (const char  *name,
  * terra_machine_spec_validate:
  * @spec: a spec
  * @error: %TERRA_ERROR_INVALID_NAME for the name, %TERRA_ERROR_INVALID_ARGUMENT
- *   for memory (128 MiB … 1 TiB), vCPUs (1 … 255) or disk (1 GiB … 64 TiB)
+ *   for memory (128 MiB … 1 TiB), vCPUs (1 … 255) or disk (1 GiB … 64 TiB),
+ *   for a disk both imported and based on an image, or Secure Boot without
+ *   UEFI
  *
  * Checks the values a user can type. Whether the host can give them is the
  * budget's business, not this function's.
@@ -180,6 +188,18 @@ terra_machine_spec_validate (const TerraMachineSpec  *spec,
       g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
                    _("The disk size must be between %d GiB and %d TiB, not %" G_GUINT64_FORMAT " GiB."),
                    MIN_DISK_GIB, (int)(MAX_DISK_GIB / 1024), spec->disk_gib);
+      return FALSE;
+    }
+  if (spec->import_image != NULL && (spec->base_image != NULL || spec->import_format == NULL))
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                   _("An imported disk needs its format and cannot also be based on another image."));
+      return FALSE;
+    }
+  if (spec->secure_boot && !spec->uefi)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                   _("Secure Boot needs UEFI firmware."));
       return FALSE;
     }
   return TRUE;

@@ -23,7 +23,15 @@ G_BEGIN_DECLS
  *   new disk is a qcow2 overlay of (a linked clone: the image is only read,
  *   never changed), or %NULL for a blank disk
  * @base_format: "qcow2" or "raw", the format of @base_image
+ * @import_image: (nullable): absolute path of a disk image (qcow2, raw,
+ *   vmdk, vdi, vhdx, vpc) copied into the pool as the new machine's disk
+ *   (qemu-img convert; the image itself is only read), or %NULL
+ * @import_format: qemu-img's format name of @import_image
  * @uefi: boot with UEFI firmware (libvirt picks OVMF; else BIOS)
+ * @secure_boot: with @uefi, UEFI Secure Boot (OVMF's secure-boot build,
+ *   SMM on); Windows 11 needs it
+ * @tpm: an emulated TPM 2.0 (swtpm, `<tpm model='tpm-crb'>`); Windows 11
+ *   needs it
  * @no_nat: %TRUE for no NAT network card (a lab VM that only sees its lab
  *   networks); the default %FALSE gives user-mode NAT
  * @lab_segments: (nullable) (array zero-terminated=1): lab network segments
@@ -48,7 +56,11 @@ typedef struct {
   guint64  disk_gib;
   char    *base_image;
   char    *base_format;
+  char    *import_image;
+  char    *import_format;
   gboolean uefi;
+  gboolean secure_boot;
+  gboolean tpm;
   gboolean no_nat;
   char   **lab_segments;
   char    *shared_folder;

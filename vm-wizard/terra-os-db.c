@@ -192,3 +192,52 @@ terra_os_db_supports_device (OsinfoOs   *os,
     }
   return FALSE;
 }
+
+/**
+ * terra_os_db_get_firmware_needs:
+ * @os: (nullable): an OS from libosinfo
+ * @uefi: (out): whether @os should boot with UEFI
+ * @secure_boot: (out): whether it needs Secure Boot
+ * @tpm: (out): whether it needs a TPM 2.0
+ *
+ * What firmware to give @os. libosinfo lists the firmware an OS supports
+ * for each architecture (`<firmware arch="x86_64" type="bios"
+ * supported="false"/>`): an OS that cannot boot with BIOS gets UEFI; the
+ * others get BIOS, which every x86 guest boots and which keeps snapshots
+ * with memory possible (libvirt 9.0 cannot take internal snapshots of a
+ * UEFI guest's NVRAM). osinfo-db has no TPM or Secure Boot data, so
+ * Windows 11 and later (UEFI-only Windows) get both, as Microsoft's
+ * Windows 11 system requirements ask. An unknown OS gets BIOS.
+ */
+void
+terra_os_db_get_firmware_needs (OsinfoOs *os,
+                                gboolean *uefi,
+                                gboolean *secure_boot,
+                                gboolean *tpm)
+{
+  g_autoptr(OsinfoFirmwareList) list = NULL;
+  gboolean bios_ok = TRUE, efi_ok = FALSE;
+
+  *uefi = *secure_boot = *tpm = FALSE;
+  if (os == NULL)
+    return;
+  list = osinfo_os_get_complete_firmware_list (os, NULL);
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoFirmware *fw = OSINFO_FIRMWARE (osinfo_list_get_nth (OSINFO_LIST (list), i));
+      const char *arch = osinfo_firmware_get_architecture (fw);
+      const char *type = osinfo_firmware_get_firmware_type (fw);
+
+      if (arch != NULL && !g_str_equal (arch, "x86_64") && !g_str_equal (arch, "all"))
+        continue;
+      if (g_strcmp0 (type, "bios") == 0 && !osinfo_firmware_is_supported (fw))
+        bios_ok = FALSE;
+      if (g_strcmp0 (type, "efi") == 0 && osinfo_firmware_is_supported (fw))
+        efi_ok = TRUE;
+    }
+  if (bios_ok || !efi_ok)
+    return;
+  *uefi = TRUE;
+  if (g_strcmp0 (osinfo_os_get_family (os), "winnt") == 0)
+    *secure_boot = *tpm = TRUE;
+}

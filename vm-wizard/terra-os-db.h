@@ -29,5 +29,9 @@ void      terra_os_db_get_resources       (OsinfoOs        *os,
                                            TerraResources  *minimum);
 gboolean  terra_os_db_supports_device     (OsinfoOs        *os,
                                            const char      *device_name);
+void      terra_os_db_get_firmware_needs  (OsinfoOs        *os,
+                                           gboolean        *uefi,
+                                           gboolean        *secure_boot,
+                                           gboolean        *tpm);
 
 G_END_DECLS

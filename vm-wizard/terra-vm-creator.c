@@ -13,6 +13,7 @@
 #include <libvirt/virterror.h>
 #include <libvirt-gconfig/libvirt-gconfig.h>
 
+#include "terra-disk-image.h"
 #include "terra-domain-builder.h"
 #include "terra-error.h"
 #include "terra-os-db.h"
@@ -39,6 +40,28 @@ name_taken (const char * const *taken,
             const char         *name)
 {
   return taken != NULL && g_strv_contains (taken, name);
+}
+
+/* Recommended resources, or at least the minimums and generic defaults,
+ * kept within the host. */
+static void
+fit_resources (TerraMachineSpec     *spec,
+               const TerraResources *rec,
+               const TerraResources *min,
+               const TerraHostInfo  *host)
+{
+  spec->memory_mib = rec->memory_mib ? rec->memory_mib : MAX (min->memory_mib, FALLBACK_MEMORY_MIB);
+  spec->vcpus = rec->vcpus ? rec->vcpus : MAX (min->vcpus, FALLBACK_VCPUS);
+  spec->disk_gib = rec->disk_gib ? rec->disk_gib : MAX (min->disk_gib, FALLBACK_DISK_GIB);
+
+  if (host != NULL)
+    {
+      guint64 cap = host->memory_total_mib / HOST_SHARE_DIVISOR;
+      if (cap >= 256 && spec->memory_mib > cap)
+        spec->memory_mib = cap;
+      if (host->cpus > 0 && spec->vcpus > host->cpus)
+        spec->vcpus = host->cpus;
+    }
 }
 
 /**
@@ -107,19 +130,63 @@ terra_vm_creator_suggest_spec (TerraMediaInfo      *media,
       spec->os_short_id = g_strdup (osinfo_product_get_short_id (OSINFO_PRODUCT (nearest)));
       spec->os_name = g_strdup (terra_media_info_get_guess_name (media));
     }
-  spec->memory_mib = rec.memory_mib ? rec.memory_mib : MAX (min.memory_mib, FALLBACK_MEMORY_MIB);
-  spec->vcpus = rec.vcpus ? rec.vcpus : MAX (min.vcpus, FALLBACK_VCPUS);
-  spec->disk_gib = rec.disk_gib ? rec.disk_gib : MAX (min.disk_gib, FALLBACK_DISK_GIB);
+  terra_os_db_get_firmware_needs (terra_media_info_get_os (media) ? terra_media_info_get_os (media)
+                                                                  : terra_media_info_get_nearest_os (media),
+                                  &spec->uefi, &spec->secure_boot, &spec->tpm);
+  fit_resources (spec, &rec, &min, host);
+  return spec;
+}
 
-  if (host != NULL)
+/**
+ * terra_vm_creator_suggest_import_spec:
+ * @path: absolute path of the disk image to import
+ * @info: what terra_disk_image_check_confined() said about it
+ * @os: (nullable): the OS the user says is on it
+ * @host: (nullable): the host, to keep the suggestion within it
+ * @taken_names: (nullable) (array zero-terminated=1): names already in use
+ *
+ * Like terra_vm_creator_suggest_spec() for a disk image to import: named
+ * after the file, resources and firmware from @os (libosinfo) or generic
+ * defaults, the disk at least the image's size.
+ *
+ * Returns: (transfer full): a spec for terra_vm_creator_create_async()
+ */
+TerraMachineSpec *
+terra_vm_creator_suggest_import_spec (const char               *path,
+                                      const TerraDiskImageInfo *info,
+                                      OsinfoOs                 *os,
+                                      const TerraHostInfo      *host,
+                                      const char * const       *taken_names)
+{
+  TerraMachineSpec *spec = terra_machine_spec_new ();
+  TerraResources rec = { 0 };
+  TerraResources min = { 0 };
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+
+  g_return_val_if_fail (path != NULL && info != NULL, NULL);
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  spec->name = g_strdup (base);
+  for (guint n = 2; name_taken (taken_names, spec->name); n++)
     {
-      guint64 cap = host->memory_total_mib / HOST_SHARE_DIVISOR;
-      if (cap >= 256 && spec->memory_mib > cap)
-        spec->memory_mib = cap;
-      if (host->cpus > 0 && spec->vcpus > host->cpus)
-        spec->vcpus = host->cpus;
+      g_free (spec->name);
+      spec->name = g_strdup_printf ("%s %u", base, n);
     }
-
+  spec->import_image = g_strdup (path);
+  spec->import_format = g_strdup (info->format);
+  if (os != NULL)
+    {
+      spec->os_id = g_strdup (osinfo_entity_get_id (OSINFO_ENTITY (os)));
+      spec->os_short_id = g_strdup (osinfo_product_get_short_id (OSINFO_PRODUCT (os)));
+      spec->os_name = g_strdup (osinfo_product_get_name (OSINFO_PRODUCT (os)));
+      terra_os_db_get_resources (os, "x86_64", &rec, &min);
+    }
+  terra_os_db_get_firmware_needs (os, &spec->uefi, &spec->secure_boot, &spec->tpm);
+  fit_resources (spec, &rec, &min, host);
+  /* The imported disk keeps its size; a smaller suggestion is not used. */
+  spec->disk_gib = MAX (spec->disk_gib, (info->virtual_size + (G_GUINT64_CONSTANT (1) << 30) - 1) >> 30);
   return spec;
 }
 
@@ -180,6 +247,61 @@ terra_vm_creator_create_sync (TerraConnection         *connection,
                               GCancellable            *cancellable,
                               GError                 **error)
 {
+  return terra_vm_creator_create_full (connection, spec, start, NULL, NULL, cancellable, error);
+}
+
+static void
+report (TerraCreateProgress  progress,
+        gpointer             user_data,
+        const char          *step,
+        double               fraction)
+{
+  if (progress != NULL)
+    progress (step, fraction, user_data);
+}
+
+typedef struct {
+  TerraCreateProgress progress;
+  gpointer            user_data;
+} ConvertProgress;
+
+static void
+on_convert_progress (double   fraction,
+                     gpointer user_data)
+{
+  ConvertProgress *cp = user_data;
+  report (cp->progress, cp->user_data, _("Copying the disk image"), fraction);
+}
+
+/**
+ * terra_vm_creator_create_full:
+ * @connection: a connected #TerraConnection
+ * @spec: the user's choices
+ * @start: whether to start the new machine
+ * @progress: (nullable) (scope call): called from this thread before each
+ *   step, and as an imported disk is copied
+ * @user_data: data for @progress
+ * @cancellable: (nullable): checked between steps, and stops a disk copy;
+ *   a cancelled creation is rolled back
+ * @error: as terra_vm_creator_create_sync(), and for an imported disk
+ *   %TERRA_ERROR_INVALID_MEDIA when it (or a file it reads) is unreadable or
+ *   outside its folder (terra_disk_image_check_confined())
+ *
+ * terra_vm_creator_create_sync() with progress. With @spec's import_image
+ * the new volume is filled from that image (qemu-img convert), its size at
+ * least the image's. Blocking: call from a worker thread.
+ *
+ * Returns: (transfer full) (nullable): the new domain's UUID string
+ */
+char *
+terra_vm_creator_create_full (TerraConnection         *connection,
+                              const TerraMachineSpec  *spec,
+                              gboolean                 start,
+                              TerraCreateProgress      progress,
+                              gpointer                 user_data,
+                              GCancellable            *cancellable,
+                              GError                 **error)
+{
   g_auto(Transaction) tx = { 0 };
   g_autoptr(TerraHostInfo) host = NULL;
   g_autoptr(TerraMediaInfo) media = NULL;
@@ -198,10 +320,28 @@ terra_vm_creator_create_sync (TerraConnection         *connection,
   g_return_val_if_fail (TERRA_IS_CONNECTION (connection), NULL);
   g_return_val_if_fail (spec != NULL, NULL);
 
+  g_autoptr(TerraDiskImageInfo) import_info = NULL;
+  guint64 capacity_gib;
+
   if (!terra_machine_spec_validate (spec, error))
     return NULL;
 
   /* Check the media again: it may have gone since it was picked. */
+  report (progress, user_data, spec->import_image ? _("Checking the disk image") : _("Checking the installer media"), -1);
+  if (spec->import_image != NULL)
+    {
+      /* Again too: the image, and every file it reads, inside its folder. */
+      g_autofree char *dir = g_path_get_dirname (spec->import_image);
+      if (!terra_disk_image_check_confined (spec->import_image, dir, &import_info, cancellable, error))
+        return NULL;
+      if (!g_str_equal (import_info->format, spec->import_format))
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_MEDIA,
+                       _("The disk image “%s” changed since it was picked: it is now a %s image, not %s."),
+                       spec->import_image, import_info->format, spec->import_format);
+          return NULL;
+        }
+    }
   if (spec->media_path != NULL)
     {
       media = terra_media_info_detect_sync (spec->media_path, cancellable, error);
@@ -241,8 +381,12 @@ terra_vm_creator_create_sync (TerraConnection         *connection,
   if (tx.pool == NULL)
     return NULL;
 
+  report (progress, user_data, _("Creating the disk"), -1);
   base = terra_storage_volume_base_name (spec->name);
-  tx.vol = terra_storage_create_volume (tx.pool, base, spec->disk_gib,
+  capacity_gib = spec->disk_gib;
+  if (import_info != NULL)
+    capacity_gib = MAX (capacity_gib, (import_info->virtual_size + (G_GUINT64_CONSTANT (1) << 30) - 1) >> 30);
+  tx.vol = terra_storage_create_volume (tx.pool, base, capacity_gib,
                                         spec->base_image, spec->base_format, error);
   if (tx.vol == NULL)
     return NULL;
@@ -253,9 +397,18 @@ terra_vm_creator_create_sync (TerraConnection         *connection,
       return NULL;
     }
 
+  if (import_info != NULL)
+    {
+      ConvertProgress cp = { progress, user_data };
+      if (!terra_disk_image_convert_sync (spec->import_image, import_info->format, disk_path, TRUE,
+                                          on_convert_progress, &cp, cancellable, error))
+        return NULL;
+    }
+
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  report (progress, user_data, _("Setting up the machine"), -1);
   if (spec->os_id != NULL)
     {
       OsinfoOs *found = terra_os_db_find_os (spec->os_id);
@@ -280,6 +433,8 @@ terra_vm_creator_create_sync (TerraConnection         *connection,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  if (start)
+    report (progress, user_data, _("Starting"), -1);
   if (start && virDomainCreate (tx.dom) < 0)
     {
       terra_set_error_from_libvirt (error, _("The virtual machine “%s” could not start, so it was not kept."),
@@ -297,6 +452,60 @@ terra_vm_creator_create_sync (TerraConnection         *connection,
   return g_strdup (uuid);
 }
 
+typedef struct {
+  GMainContext        *context;
+  TerraCreateProgress  progress;
+  gpointer             user_data;
+} AsyncProgress;
+
+typedef struct {
+  AsyncProgress *ap;
+  GTask         *task;   /* keeps @ap alive */
+  char          *step;
+  double         fraction;
+} ProgressReport;
+
+static gboolean
+deliver_progress (gpointer data)
+{
+  ProgressReport *pr = data;
+  pr->ap->progress (pr->step, pr->fraction, pr->ap->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_report_free (gpointer data)
+{
+  ProgressReport *pr = data;
+  g_object_unref (pr->task);
+  g_free (pr->step);
+  g_free (pr);
+}
+
+/* In the worker: hand the report to the caller's main context. */
+static void
+forward_progress (const char *step,
+                  double      fraction,
+                  gpointer    user_data)
+{
+  GTask *task = user_data;
+  ProgressReport *pr = g_new0 (ProgressReport, 1);
+
+  pr->ap = g_object_get_data (G_OBJECT (task), "progress");
+  pr->task = g_object_ref (task);
+  pr->step = g_strdup (step);
+  pr->fraction = fraction;
+  g_main_context_invoke_full (pr->ap->context, G_PRIORITY_DEFAULT, deliver_progress, pr, progress_report_free);
+}
+
+static void
+async_progress_free (gpointer data)
+{
+  AsyncProgress *ap = data;
+  g_main_context_unref (ap->context);
+  g_free (ap);
+}
+
 static void
 create_worker (GTask        *task,
                gpointer      source_object,
@@ -305,10 +514,13 @@ create_worker (GTask        *task,
 {
   TerraConnection *connection = g_object_get_data (G_OBJECT (task), "connection");
   gboolean start = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "start"));
+  gboolean with_progress = g_object_get_data (G_OBJECT (task), "progress") != NULL;
   GError *error = NULL;
   char *uuid;
 
-  uuid = terra_vm_creator_create_sync (connection, task_data, start, cancellable, &error);
+  uuid = terra_vm_creator_create_full (connection, task_data, start,
+                                       with_progress ? forward_progress : NULL, task,
+                                       cancellable, &error);
   if (uuid == NULL)
     g_task_return_error (task, error);
   else
@@ -320,21 +532,36 @@ create_worker (GTask        *task,
  * @connection: a connected #TerraConnection
  * @spec: the user's choices (copied)
  * @start: whether to start the new machine
+ * @progress: (nullable): called on the calling thread's main context with
+ *   each step and an imported disk's copy progress (as
+ *   terra_vm_creator_create_full()); every report arrives before @callback
+ * @progress_data: data for @progress; must stay valid until @callback runs
  * @cancellable: (nullable): a #GCancellable
  * @callback: called on the main thread
  * @user_data: data for @callback
  *
- * terra_vm_creator_create_sync() in a worker thread.
+ * terra_vm_creator_create_full() in a worker thread.
  */
 void
 terra_vm_creator_create_async (TerraConnection        *connection,
                                const TerraMachineSpec *spec,
                                gboolean                start,
+                               TerraCreateProgress     progress,
+                               gpointer                progress_data,
                                GCancellable           *cancellable,
                                GAsyncReadyCallback     callback,
                                gpointer                user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  if (progress != NULL)
+    {
+      AsyncProgress *ap = g_new0 (AsyncProgress, 1);
+      ap->context = g_main_context_ref_thread_default ();
+      ap->progress = progress;
+      ap->user_data = progress_data;
+      g_object_set_data_full (G_OBJECT (task), "progress", ap, async_progress_free);
+    }
 
   g_task_set_source_tag (task, terra_vm_creator_create_async);
   g_task_set_task_data (task, terra_machine_spec_copy (spec), (GDestroyNotify)terra_machine_spec_free);

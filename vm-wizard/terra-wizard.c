@@ -45,6 +45,8 @@ struct _TerraWizard
   GtkWidget        *create_button;
   GtkWidget        *back_button;
   GtkWidget        *busy_label;
+  GtkWidget        *busy_step;
+  GtkWidget        *busy_progress;
   GtkWidget        *os_row;
   GtkWidget        *file_row;
   GtkWidget        *accel_row;
@@ -527,6 +529,25 @@ on_created (GObject      *source,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+/* A step of the creation: its name under the title, a bar when it can
+ * tell how far it is. */
+static void
+on_create_progress (const char *step,
+                    double      fraction,
+                    gpointer    user_data)
+{
+  TerraWizard *self = user_data;
+
+  gtk_label_set_text (GTK_LABEL (self->busy_step), step);
+  gtk_widget_set_visible (self->busy_progress, fraction >= 0);
+  if (fraction >= 0)
+    {
+      g_autofree char *percent = g_strdup_printf (_("%.0f %%"), fraction * 100);
+      gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->busy_progress), fraction);
+      gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->busy_progress), percent);
+    }
+}
+
 static void
 create_machine (TerraWizard *self)
 {
@@ -542,8 +563,12 @@ create_machine (TerraWizard *self)
   spec = spec_from_fields (self);
   label = g_strdup_printf (_("Creating “%s”…"), spec->name);
   gtk_label_set_text (GTK_LABEL (self->busy_label), label);
+  gtk_label_set_text (GTK_LABEL (self->busy_step), "");
+  gtk_widget_set_visible (self->busy_progress, FALSE);
   set_page (self, "busy");
-  terra_vm_creator_create_async (self->connection, spec, TRUE, self->cancellable, on_created, g_object_ref (self));
+  /* The wizard's reference in user_data keeps it alive for the reports. */
+  terra_vm_creator_create_async (self->connection, spec, TRUE, on_create_progress, self,
+                                 self->cancellable, on_created, g_object_ref (self));
 }
 
 static GtkWidget *
@@ -612,8 +637,17 @@ build_busy_page (TerraWizard *self)
   gtk_label_set_justify (GTK_LABEL (self->busy_label), GTK_JUSTIFY_CENTER);
   gtk_widget_set_margin_start (self->busy_label, 24);
   gtk_widget_set_margin_end (self->busy_label, 24);
+  self->busy_step = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->busy_step, "dim-label");
+  self->busy_progress = gtk_progress_bar_new ();
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (self->busy_progress), TRUE);
+  gtk_widget_set_size_request (self->busy_progress, 320, -1);
+  gtk_widget_set_halign (self->busy_progress, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->busy_progress, FALSE);
   gtk_box_append (GTK_BOX (box), spinner);
   gtk_box_append (GTK_BOX (box), self->busy_label);
+  gtk_box_append (GTK_BOX (box), self->busy_step);
+  gtk_box_append (GTK_BOX (box), self->busy_progress);
   return box;
 }
 
