@@ -40,6 +40,24 @@ gboolean budget_allows    (const TerraBudgetReport *report,
                            gboolean      force,
                            const char   *force_hint);
 
+/* Parses @entries; FALSE with *exit_code set on bad usage or a wrong
+ * number of positional arguments. */
+gboolean parse_options    (GOptionEntry   *entries,
+                           const char     *parameter_string,
+                           const char     *summary,
+                           int            *argc,
+                           char         ***argv,
+                           int             n_positional,
+                           int            *exit_code);
+
+/* terra-ctl-osinfo.c */
+int      terra_ctl_cmd_osinfo   (Ctl   *ctl,
+                                 int    argc,
+                                 char **argv);
+int      terra_ctl_cmd_download (Ctl   *ctl,
+                                 int    argc,
+                                 char **argv);
+
 /* terra-ctl-lab.c */
 int      terra_ctl_cmd_lab (Ctl   *ctl,
                             int    argc,

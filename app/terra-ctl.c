@@ -170,7 +170,7 @@ print_machine_line (TerraMachine *m)
            terra_machine_get_os_id (m) ? terra_machine_get_os_id (m) : "-");
 }
 
-static gboolean
+gboolean
 parse_options (GOptionEntry   *entries,
                const char     *parameter_string,
                const char     *summary,
@@ -1371,7 +1371,7 @@ static const struct {
 } commands[] = {
   { "list", cmd_list, N_("List virtual machines [--json]") },
   { "detect", cmd_detect, N_("Identify installer media: detect PATH [--json]") },
-  { "create", cmd_create, N_("Create: --media PATH [--name NAME] [--memory MIB] [--vcpus N] [--disk GIB] [--start] [--force] [--json]") },
+  { "create", cmd_create, N_("Create: --media PATH | --import DISK [--os OS_ID] [--name NAME] [--memory MIB] [--vcpus N] [--disk GIB] [--firmware bios|uefi|uefi-secure] [--tpm] [--start] [--force] [--progress] [--json]") },
   { "start", cmd_start, N_("Start: start NAME [--force]") },
   { "shutdown", cmd_shutdown, N_("Shut down (ACPI): shutdown NAME") },
   { "force-off", cmd_force_off, N_("Force off: force-off NAME") },
@@ -1390,6 +1390,8 @@ static const struct {
   { "screenshot", cmd_screenshot, N_("Save the screen: screenshot NAME FILE.png") },
   { "type", cmd_type, N_("Type on the guest’s keyboard: type NAME TEXT") },
   { "host", cmd_host, N_("Host resources: host [--json]") },
+  { "osinfo", terra_ctl_cmd_osinfo, N_("The OS database: osinfo list [--family F] [--downloads] [--json]") },
+  { "download", terra_ctl_cmd_download, N_("Download an OS’s installer: download OS_ID[:VARIANT] [--sha256 HEX] [--json]") },
   { "lab", terra_ctl_cmd_lab, N_("Labs: lab validate|up|down|reset|baseline|status|destroy FILE [--json] [--force] [--timeout S] | lab export FILE OUT.tar.gz | lab import ARCHIVE DIR") },
   { "budget", cmd_budget, N_("Budget verdict for a new VM: budget [--memory MIB] [--vcpus N] [--disk GIB] [--no-start] [--json]") },
 };

@@ -164,6 +164,78 @@ inside (const char *path,
          (real[strlen (real_dir)] == '/' || g_str_equal (real_dir, "/"));
 }
 
+/* @path for a message: with "(a link to REAL)" when links lead elsewhere. */
+static char *
+link_note (const char *path)
+{
+  g_autofree char *real = realpath (path, NULL);
+
+  if (real == NULL || g_str_equal (real, path))
+    return g_strdup (path);
+  return g_strdup_printf (_("%s (a link to %s)"), path, real);
+}
+
+static void
+refuse_data_outside (GError    **error,
+                     const char *name,
+                     const char *data_file,
+                     const char *directory)
+{
+  g_autofree char *shown = link_note (data_file);
+  g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_MEDIA,
+               _("The disk image “%s” reads its data from “%s”, which is outside the folder “%s”. "
+                 "For your safety it is not imported."),
+               name, shown, directory);
+}
+
+/* A text VMDK descriptor ("# Disk DescriptorFile") names its extents on
+ * lines `ACCESS SECTORS TYPE "FILE" [OFFSET]` (VMware's Virtual Disk Format
+ * 1.1, "Extent descriptions"). qemu-img opens them even for `info`, so
+ * they are checked before qemu-img sees the file. Sets @outside to the
+ * first extent outside @real_dir (relative names are relative to the
+ * descriptor's folder). */
+static gboolean
+vmdk_descriptor_outside (const char  *path,
+                         const char  *real_dir,
+                         char       **outside)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  g_autofree char *head = g_malloc0 (65537);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_auto(GStrv) lines = NULL;
+  gsize n = 0;
+
+  if (in == NULL || !g_input_stream_read_all (G_INPUT_STREAM (in), head, 65536, &n, NULL, NULL))
+    return FALSE;
+  head[n] = '\0';
+  if (!g_str_has_prefix (head, "# Disk DescriptorFile"))
+    return FALSE;
+  lines = g_strsplit (head, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *open, *close;
+      g_autofree char *name = NULL;
+      g_autofree char *abs = NULL;
+
+      if (!g_str_has_prefix (lines[i], "RW ") && !g_str_has_prefix (lines[i], "RDONLY ") &&
+          !g_str_has_prefix (lines[i], "NOACCESS "))
+        continue;
+      open = strchr (lines[i], '"');
+      close = open ? strchr (open + 1, '"') : NULL;
+      if (close == NULL)
+        continue;
+      name = g_strndup (open + 1, close - open - 1);
+      abs = absolute_in (name, dir);
+      if (!inside (abs, real_dir))
+        {
+          *outside = g_steal_pointer (&abs);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /**
  * terra_disk_image_check_confined:
  * @path: absolute path of the disk image the user picked
@@ -221,23 +293,29 @@ terra_disk_image_check_confined (const char          *path,
         }
       if (depth > 0 && !inside (current, real_dir))
         {
+          g_autofree char *shown = link_note (current);
           g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_MEDIA,
                        _("The disk image “%s” is based on “%s”, which is outside the folder “%s”. "
                          "For your safety only backing files in the image’s own folder are read; "
                          "move them there, or flatten the image first (qemu-img convert -O qcow2)."),
-                       name, current, directory);
+                       name, shown, directory);
           return FALSE;
         }
+      {
+        g_autofree char *outside = NULL;
+        if (vmdk_descriptor_outside (current, real_dir, &outside))
+          {
+            refuse_data_outside (error, name, outside, directory);
+            return FALSE;
+          }
+      }
       info = terra_disk_image_inspect_sync (current, FALSE, cancellable, error);
       if (info == NULL)
         return FALSE;
       for (guint i = 0; info->external_files[i] != NULL; i++)
         if (!inside (info->external_files[i], real_dir))
           {
-            g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_MEDIA,
-                         _("The disk image “%s” reads its data from “%s”, which is outside the folder “%s”. "
-                           "For your safety it is not imported."),
-                         name, info->external_files[i], directory);
+            refuse_data_outside (error, name, info->external_files[i], directory);
             return FALSE;
           }
       g_free (current);

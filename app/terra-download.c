@@ -63,6 +63,24 @@ file_name_for (const char *url)
 }
 
 /**
+ * terra_download_dup_target:
+ * @url: an http:// or https:// URL
+ * @directory: the folder terra_download_sync() is given
+ *
+ * Where terra_download_sync() puts @url; while it downloads (or after a
+ * cancel) the data is in this path + ".part".
+ *
+ * Returns: (transfer full): the path
+ */
+char *
+terra_download_dup_target (const char *url,
+                           const char *directory)
+{
+  g_autofree char *name = file_name_for (url);
+  return g_build_filename (directory, name, NULL);
+}
+
+/**
  * terra_download_sync:
  * @url: an http:// or https:// URL
  * @directory: where the file goes (created when missing)
@@ -90,8 +108,7 @@ terra_download_sync (const char             *url,
                      GCancellable           *cancellable,
                      GError                **error)
 {
-  g_autofree char *name = file_name_for (url);
-  g_autofree char *path = g_build_filename (directory, name, NULL);
+  g_autofree char *path = terra_download_dup_target (url, directory);
   g_autofree char *part = g_strconcat (path, ".part", NULL);
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(SoupMessage) msg = NULL;
@@ -228,7 +245,7 @@ terra_download_sync (const char             *url,
           g_unlink (part);
           g_set_error (error, TERRA_ERROR, TERRA_ERROR_DOWNLOAD,
                        _("The file downloaded from %s is not the expected one (SHA-256 %s, expected %s); it was deleted. "
-                         "Check the lab file’s sha256 or the address."),
+                         "Check the expected checksum and the address."),
                        url, got, sha256);
           return NULL;
         }

@@ -23,6 +23,8 @@ typedef void (*TerraDownloadProgress) (guint64  received,
                                        double   bytes_per_second,
                                        gpointer user_data);
 
+char *terra_download_dup_target (const char *url,
+                                 const char *directory);
 char *terra_download_sync (const char             *url,
                            const char             *directory,
                            const char             *sha256,

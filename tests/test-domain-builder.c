@@ -191,6 +191,57 @@ test_build_follows_libosinfo (void)
   assert_xml (win_xml, "/domain/clock[@offset='localtime']");
 }
 
+/* Firmware from libosinfo's <firmware> lists: Windows 11 cannot boot with
+ * BIOS, so it gets UEFI with Secure Boot and a TPM 2.0; Debian 11 gets BIOS;
+ * plain UEFI turns Secure Boot off explicitly (libvirt would otherwise pick
+ * Debian's Secure Boot OVMF build). */
+static void
+test_build_firmware (void)
+{
+  g_autoptr(TerraGuestCaps) caps = load_caps ();
+  g_autoptr(TerraMachineSpec) spec = make_spec ("fw");
+  OsinfoOs *win11 = terra_os_db_find_os ("win11");
+  OsinfoOs *debian = terra_os_db_find_os ("debian11");
+  g_autofree char *bios_xml = NULL;
+  g_autofree char *uefi_xml = NULL;
+  g_autofree char *win_xml = NULL;
+  gboolean uefi, secure_boot, tpm;
+
+  g_assert_nonnull (win11);
+  terra_os_db_get_firmware_needs (debian, &uefi, &secure_boot, &tpm);
+  g_assert_false (uefi || secure_boot || tpm);
+  terra_os_db_get_firmware_needs (NULL, &uefi, &secure_boot, &tpm);
+  g_assert_false (uefi || secure_boot || tpm);
+  terra_os_db_get_firmware_needs (win11, &uefi, &secure_boot, &tpm);
+  g_assert_true (uefi && secure_boot && tpm);
+
+  bios_xml = build_xml (spec, caps, debian);
+  assert_no_xml (bios_xml, "/domain/os[@firmware]");
+  assert_no_xml (bios_xml, "//tpm");
+
+  spec->uefi = TRUE;
+  uefi_xml = build_xml (spec, caps, debian);
+  assert_xml (uefi_xml, "/domain/os[@firmware='efi']/firmware/feature[@name='secure-boot'][@enabled='no']");
+  assert_xml (uefi_xml, "/domain/os/firmware/feature[@name='enrolled-keys'][@enabled='no']");
+  assert_no_xml (uefi_xml, "/domain/features/smm");
+
+  spec->secure_boot = spec->tpm = TRUE;
+  win_xml = build_xml (spec, caps, win11);
+  assert_xml (win_xml, "/domain/os[@firmware='efi']/firmware/feature[@name='secure-boot'][@enabled='yes']");
+  assert_xml (win_xml, "/domain/os/firmware/feature[@name='enrolled-keys'][@enabled='yes']");
+  assert_xml (win_xml, "/domain/features/smm");
+  assert_xml (win_xml, "/domain/features/acpi");
+  assert_xml (win_xml, "/domain/devices/tpm[@model='tpm-crb']/backend[@type='emulator'][@version='2.0']");
+
+  /* Secure Boot without UEFI is not a machine anyone can build. */
+  spec->uefi = FALSE;
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_false (terra_machine_spec_validate (spec, &error));
+    g_assert_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT);
+  }
+}
+
 static void
 test_build_kvm_and_limits (void)
 {
@@ -398,6 +449,7 @@ main (int   argc,
   g_test_add_func ("/domain-builder/escapes-and-devices", test_build_escapes_and_devices);
   g_test_add_func ("/domain-builder/libosinfo", test_build_follows_libosinfo);
   g_test_add_func ("/domain-builder/kvm-and-limits", test_build_kvm_and_limits);
+  g_test_add_func ("/domain-builder/firmware", test_build_firmware);
   g_test_add_func ("/domain-builder/defines", test_build_defines);
   g_test_add_func ("/domain-builder/volume", test_volume);
   g_test_add_func ("/domain-builder/volume-overlay", test_volume_overlay);

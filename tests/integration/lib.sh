@@ -109,6 +109,21 @@ fails() {
   [ "$rc" -eq 1 ]
 }
 
+# fails_saying TEXT CMD…: succeeds when CMD exits 1 and its stderr has TEXT.
+fails_saying() {
+  local text=$1 rc=0; shift
+  "$@" >/dev/null 2>"$work/fails.err" || rc=$?
+  sed 's/^/#   stderr: /' "$work/fails.err"
+  [ "$rc" -eq 1 ] && grep -qF -- "$text" "$work/fails.err"
+}
+
+# usage_fails CMD…: succeeds when CMD exits 2 (bad usage).
+usage_fails() {
+  local rc=0
+  "$@" >/dev/null 2>"$work/fails.err" || rc=$?
+  [ "$rc" -eq 2 ]
+}
+
 # --- GUI under Xvfb -----------------------------------------------------------
 xvfb_pid=
 gui_pid=
