@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libvirt/libvirt.h>
@@ -140,6 +141,10 @@ build_machine_json (JsonBuilder  *b,
   json_builder_add_string_value (b, terra_accel_to_string (terra_machine_get_accel (m)));
   json_builder_set_member_name (b, "saved");
   json_builder_add_boolean_value (b, terra_machine_get_saved (m));
+  json_builder_set_member_name (b, "installing");
+  json_builder_add_boolean_value (b, terra_machine_get_installing (m));
+  json_builder_set_member_name (b, "uefi");
+  json_builder_add_boolean_value (b, terra_machine_get_uefi (m));
   json_builder_set_member_name (b, "disposable");
   json_builder_add_boolean_value (b, terra_machine_get_disposable (m));
   json_builder_set_member_name (b, "reset_on_shutdown");
@@ -484,6 +489,47 @@ cmd_budget (Ctl   *ctl,
   return EXIT_OK;
 }
 
+static void
+replace_str (char       **field,
+             const char  *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+/* The first line of @path ("-": standard input), without its newline. */
+static gboolean
+read_password (const char  *path,
+               char       **password,
+               GError     **error)
+{
+  g_autofree char *text = NULL;
+  char *nl;
+
+  if (g_str_equal (path, "-"))
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
+      g_autoptr(GDataInputStream) data = g_data_input_stream_new (in);
+      text = g_data_input_stream_read_line_utf8 (data, NULL, NULL, error);
+      if (text == NULL && (error == NULL || *error == NULL))
+        text = g_strdup ("");
+    }
+  else if (!g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  if (text == NULL)
+    return FALSE;
+  if ((nl = strpbrk (text, "\r\n")) != NULL)
+    *nl = '\0';
+  if (*text == '\0')
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT, _("The password file is empty."));
+      return FALSE;
+    }
+  g_free (*password);
+  *password = g_steal_pointer (&text);
+  return TRUE;
+}
+
 /* --firmware: "bios", "uefi" or "uefi-secure"; NULL keeps the suggestion. */
 static gboolean
 apply_firmware (TerraMachineSpec *spec,
@@ -528,7 +574,14 @@ cmd_create (Ctl   *ctl,
   g_autofree char *firmware = NULL;
   gint64 memory = 0, disk = 0;
   int vcpus = 0;
-  gboolean start = FALSE, json = FALSE, force = FALSE, progress = FALSE, tpm = FALSE;
+  gboolean start = FALSE, json = FALSE, force = FALSE, progress = FALSE, tpm = FALSE, express = FALSE;
+  g_autofree char *user = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *hostname = NULL;
+  g_autofree char *timezone = NULL;
+  g_autofree char *language = NULL;
+  g_autofree char *keyboard = NULL;
+  g_autofree char *product_key = NULL;
   GOptionEntry entries[] = {
     { "media", 0, 0, G_OPTION_ARG_FILENAME, &media, N_("Installer ISO"), N_("PATH") },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &import, N_("Disk image to copy in as the machine’s disk (qcow2, raw, vmdk, vdi, vhdx, vpc)"), N_("DISK") },
@@ -539,6 +592,14 @@ cmd_create (Ctl   *ctl,
     { "disk", 0, 0, G_OPTION_ARG_INT64, &disk, N_("Disk size in GiB"), N_("GIB") },
     { "firmware", 0, 0, G_OPTION_ARG_STRING, &firmware, N_("bios, uefi or uefi-secure (Secure Boot); default: what the OS needs"), N_("FIRMWARE") },
     { "tpm", 0, 0, G_OPTION_ARG_NONE, &tpm, N_("Add an emulated TPM 2.0 (swtpm)"), NULL },
+    { "express", 0, 0, G_OPTION_ARG_NONE, &express, N_("Install unattended with libosinfo’s install script (needs --password-file)"), NULL },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("Express install: the user’s login (default: yours)"), N_("NAME") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, N_("Express install: a file whose first line is the password (“-”: standard input); it is not stored"), N_("FILE") },
+    { "hostname", 0, 0, G_OPTION_ARG_STRING, &hostname, N_("Express install: the guest’s host name (default: from the name)"), N_("HOST") },
+    { "timezone", 0, 0, G_OPTION_ARG_STRING, &timezone, N_("Express install: time zone (default: the host’s)"), N_("ZONE") },
+    { "language", 0, 0, G_OPTION_ARG_STRING, &language, N_("Express install: language, e.g. en_US (default: yours)"), N_("LOCALE") },
+    { "keyboard", 0, 0, G_OPTION_ARG_STRING, &keyboard, N_("Express install: X11 keyboard layout (default: the host’s)"), N_("LAYOUT") },
+    { "product-key", 0, 0, G_OPTION_ARG_STRING, &product_key, N_("Express install: Windows product key (optional)"), N_("KEY") },
     { "start", 0, 0, G_OPTION_ARG_NONE, &start, N_("Start it"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Create it even when it is over the host budget"), NULL },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &progress, N_("Print each step (and a disk copy’s percentage) on stderr"), NULL },
@@ -567,6 +628,12 @@ cmd_create (Ctl   *ctl,
     return usage_error (_("Memory, vCPUs and disk size must be positive."));
   if (firmware != NULL && !g_strv_contains ((const char *[]){ "bios", "uefi", "uefi-secure", NULL }, firmware))
     return usage_error (_("--firmware takes “bios”, “uefi” or “uefi-secure”."));
+  if (!express && (user || password_file || hostname || timezone || language || keyboard || product_key))
+    return usage_error (_("--user, --password-file and the other express install options need --express."));
+  if (express && media == NULL)
+    return usage_error (_("--express needs --media (an installer)."));
+  if (express && password_file == NULL)
+    return usage_error (_("--express needs --password-file FILE (or “-” for standard input)."));
   if (os_id != NULL)
     {
       if (terra_os_db_get (&error) == NULL)
@@ -629,6 +696,26 @@ cmd_create (Ctl   *ctl,
   apply_firmware (spec, firmware);
   if (tpm)
     spec->tpm = TRUE;
+  if (express)
+    {
+      spec->express = terra_express_config_new_for_host (spec->name);
+      if (!read_password (password_file, &spec->express->password, &error))
+        return fail (error);
+      if (user != NULL)
+        replace_str (&spec->express->user_login, user);
+      if (user != NULL)
+        replace_str (&spec->express->user_realname, user);
+      if (hostname != NULL)
+        replace_str (&spec->express->hostname, hostname);
+      if (timezone != NULL)
+        replace_str (&spec->express->timezone, timezone);
+      if (language != NULL)
+        replace_str (&spec->express->language, language);
+      if (keyboard != NULL)
+        replace_str (&spec->express->keyboard, keyboard);
+      if (product_key != NULL)
+        replace_str (&spec->express->product_key, product_key);
+    }
 
   if (!terra_machine_spec_validate (spec, &error))
     return fail (error);
@@ -709,6 +796,15 @@ cmd_start (Ctl   *ctl,
   machine = find_machine (ctl, argv[1], &error);
   if (machine == NULL)
     return fail (error);
+  /* An express install whose installer rebooted (and so stopped): boot the
+   * installed system from now on. */
+  if (terra_machine_get_installing (machine) && terra_machine_get_can_start (machine))
+    {
+      if (!terra_machine_finish_install_sync (machine, &error))
+        return fail (error);
+      g_printerr (_("terrarium-ctl: the installer of “%s” has finished its first stage; it now starts from its disk.\n"),
+                  terra_machine_get_name (machine));
+    }
   if (terra_machine_get_can_start (machine))
     {
       snap = terra_budget_snapshot_query_sync (ctl->connection, NULL, &error);

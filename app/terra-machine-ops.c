@@ -20,6 +20,7 @@
 
 #include "terra-domain-builder.h"
 #include "terra-error.h"
+#include "terra-express.h"
 #include "terra-gconfig-autoptr.h"
 #include "terra-machine-ops.h"
 #include "terra-machine-spec.h"
@@ -275,6 +276,69 @@ terra_machine_delete_snapshot_sync (TerraMachine  *self,
   return with_snapshot (self, name, FALSE, error);
 }
 
+
+/**
+ * terra_machine_finish_install_sync:
+ * @self: a #TerraMachine that is off, with an express install running
+ *   (terra_machine_get_installing())
+ * @error: %TERRA_ERROR_WRONG_STATE (running, or no express install),
+ *   %TERRA_ERROR_LIBVIRT
+ *
+ * Ends an express install's installer stage: the installer rebooted (its
+ * domain has on_reboot destroy, so it stopped), so the machine now boots
+ * its disk — no installer kernel, no script disc, installer media ejected,
+ * restart on reboot — and the files holding the script (and the password)
+ * are deleted. Run when such a machine is seen off (the app, on the
+ * domain's stop event and when it starts; `terrarium-ctl start`), so an
+ * install interrupted by closing the app finishes the next time.
+ * Blocking: call from a worker thread.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+terra_machine_finish_install_sync (TerraMachine  *self,
+                                   GError       **error)
+{
+  virDomainPtr dom = terra_machine_get_domain (self);
+  int state = VIR_DOMAIN_NOSTATE;
+  g_autofree char *xml = NULL;
+  g_autofree char *edited = NULL;
+  g_autoptr(TerraDomainMetadata) md = NULL;
+  virDomainPtr defined;
+
+  if (virDomainGetState (dom, &state, NULL, 0) < 0)
+    {
+      terra_set_error_from_libvirt (error, _("“%s” is not available."), terra_machine_get_name (self));
+      return FALSE;
+    }
+  if (state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_CRASHED)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE,
+                   _("“%s” is still installing."), terra_machine_get_name (self));
+      return FALSE;
+    }
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  if (xml == NULL)
+    {
+      terra_set_error_from_libvirt (error, _("Could not read the configuration of “%s”."), terra_machine_get_name (self));
+      return FALSE;
+    }
+  md = terra_domain_metadata_parse (xml);
+  edited = terra_domain_xml_finish_install (xml, error);
+  if (edited == NULL)
+    return FALSE;
+  defined = virDomainDefineXML (virDomainGetConnect (dom), edited);
+  if (defined == NULL)
+    {
+      terra_set_error_from_libvirt (error, _("Could not finish the install of “%s”."), terra_machine_get_name (self));
+      return FALSE;
+    }
+  virDomainFree (defined);
+  /* Only now: a failed define leaves the machine able to retry. */
+  terra_express_remove_directory (md->express_dir);
+  terra_machine_refresh_sync (self, NULL);
+  return TRUE;
+}
 
 static char *
 iso8601_now (void)

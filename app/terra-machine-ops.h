@@ -159,4 +159,7 @@ GPtrArray *terra_machine_save_all_running_sync (TerraConnection  *connection,
                                                 GCancellable     *cancellable,
                                                 GError          **error);
 
+gboolean terra_machine_finish_install_sync (TerraMachine  *self,
+                                            GError       **error);
+
 G_END_DECLS

@@ -38,6 +38,7 @@ typedef struct {
   gboolean           saved;       /* off with a managed save image: starting restores it */
   gboolean           disposable;  /* running with transient disks */
   gboolean           uefi;
+  gboolean           installing;  /* an express install's installer stage runs (or ended: finish it) */
   gboolean           autostart;          /* starts with the libvirt session */
   gboolean           reset_on_shutdown;  /* every run is disposable */
   gboolean           network;            /* has a network card */
@@ -268,6 +269,7 @@ fetch_info (virDomainPtr   domain,
                 ? TERRA_ACCEL_KVM : TERRA_ACCEL_TCG;
   if (md != NULL)
     {
+      info->installing = g_strcmp0 (md->install, "express") == 0;
       info->os_id = g_strdup (md->os_short_id);
       info->os_name = g_strdup (md->os_name);
       info->media_path = g_strdup (md->media_path);
@@ -329,6 +331,7 @@ apply_info (TerraMachine      *self,
   SET_NUM (saved, PROP_SAVED);
   SET_NUM (disposable, PROP_DISPOSABLE);
   self->info.uefi = info->uefi;
+  self->info.installing = info->installing;
   SET_NUM (autostart, PROP_AUTOSTART);
   SET_NUM (reset_on_shutdown, PROP_RESET_ON_SHUTDOWN);
   SET_STR (lab, PROP_LAB);
@@ -1237,6 +1240,21 @@ terra_machine_get_disposable (TerraMachine *self)
 {
   g_return_val_if_fail (TERRA_IS_MACHINE (self), FALSE);
   return self->info.disposable;
+}
+
+/**
+ * terra_machine_get_installing:
+ * @self: a #TerraMachine
+ *
+ * Returns: whether an express install's installer stage runs: the machine
+ *   boots the installer with its script; when it is off again that stage
+ *   is over and terra_machine_finish_install_sync() makes it boot its disk
+ */
+gboolean
+terra_machine_get_installing (TerraMachine *self)
+{
+  g_return_val_if_fail (TERRA_IS_MACHINE (self), FALSE);
+  return self->info.installing;
 }
 
 /** terra_machine_get_uefi: Returns: whether it boots with UEFI firmware */

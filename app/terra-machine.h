@@ -69,6 +69,7 @@ const char        *terra_machine_get_description   (TerraMachine        *self);
 gboolean           terra_machine_get_saved         (TerraMachine        *self);
 gboolean           terra_machine_get_disposable    (TerraMachine        *self);
 gboolean           terra_machine_get_uefi          (TerraMachine        *self);
+gboolean           terra_machine_get_installing    (TerraMachine        *self);
 gboolean           terra_machine_get_autostart     (TerraMachine        *self);
 gboolean           terra_machine_get_has_network   (TerraMachine        *self);
 gboolean           terra_machine_get_has_sound     (TerraMachine        *self);

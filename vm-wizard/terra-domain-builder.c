@@ -180,6 +180,9 @@ terra_domain_metadata_parse (const char *domain_xml)
   md->base_image = xpath_string (ctx, "/domain/metadata/t:terrarium/t:base-image");
   md->lab_name = xpath_string (ctx, "/domain/metadata/t:terrarium/t:lab");
   md->lab_file = xpath_string (ctx, "/domain/metadata/t:terrarium/t:lab-file");
+  md->install = xpath_string (ctx, "/domain/metadata/t:terrarium/t:install");
+  md->express_dir = xpath_string (ctx, "/domain/metadata/t:terrarium/t:express-dir");
+  md->script_disc = xpath_string (ctx, "/domain/metadata/t:terrarium/t:script-disc");
 
   vols = xmlXPathEvalExpression ((const xmlChar *)"/domain/metadata/t:terrarium/t:volume", ctx);
   if (vols != NULL && vols->nodesetval != NULL)
@@ -213,6 +216,9 @@ terra_domain_metadata_free (TerraDomainMetadata *md)
   g_free (md->base_image);
   g_free (md->lab_name);
   g_free (md->lab_file);
+  g_free (md->install);
+  g_free (md->express_dir);
+  g_free (md->script_disc);
   g_strfreev (md->volumes);
   g_free (md);
 }
@@ -276,6 +282,12 @@ set_metadata (GVirConfigDomain        *domain,
   add_text_child (root, "base-image", spec->base_image);
   add_text_child (root, "lab", spec->lab_name);
   add_text_child (root, "lab-file", spec->lab_file);
+  if (spec->express_setup != NULL)
+    {
+      add_text_child (root, "install", "express");
+      add_text_child (root, "express-dir", spec->express_setup->directory);
+      add_text_child (root, "script-disc", spec->express_setup->script_disc);
+    }
   ours = node_to_string (root);
   if (!gvir_config_domain_set_custom_xml (domain, ours, TERRA_METADATA_PREFIX, TERRA_METADATA_NS, error))
     return FALSE;
@@ -319,6 +331,21 @@ use_virtio (OsinfoOs               *os,
   if (os == NULL)
     return !is_windows (NULL, spec);
   return terra_os_db_supports_device (os, virtio_name) || terra_os_db_supports_device (os, legacy_name);
+}
+
+/**
+ * terra_domain_builder_uses_virtio_disk:
+ * @spec: the choices
+ * @os: (nullable): the guest OS from libosinfo
+ *
+ * Returns: whether terra_domain_builder_build() puts the disk on virtio
+ *   (the guest sees /dev/vda) rather than SATA (/dev/sda)
+ */
+gboolean
+terra_domain_builder_uses_virtio_disk (const TerraMachineSpec *spec,
+                                       OsinfoOs               *os)
+{
+  return use_virtio (os, spec, "virtio1.0-block", "virtio-block");
 }
 
 static void
@@ -555,7 +582,9 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_POWEROFF,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
-                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
+                                    spec->express_setup != NULL && spec->express_setup->kernel != NULL
+                                    ? GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY
+                                    : GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_CRASH,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
 
@@ -580,6 +609,16 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
    * (Debian's ovmf) that fits the machine type. */
   if (spec->uefi)
     gvir_config_domain_os_set_firmware (dom_os, GVIR_CONFIG_DOMAIN_OS_FIRMWARE_EFI);
+  /* An express install boots the installer's kernel with the script in its
+   * initrd or named on its command line; the first reboot ends that stage
+   * (on_reboot destroy below), and the app then boots the disk. */
+  if (spec->express_setup != NULL && spec->express_setup->kernel != NULL)
+    {
+      gvir_config_domain_os_set_kernel (dom_os, spec->express_setup->kernel);
+      gvir_config_domain_os_set_ramdisk (dom_os, spec->express_setup->initrd);
+      if (spec->express_setup->cmdline != NULL)
+        gvir_config_domain_os_set_cmdline (dom_os, spec->express_setup->cmdline);
+    }
   g_list_free (boot);
   gvir_config_domain_set_os (domain, dom_os);
 
@@ -607,6 +646,8 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
   add_disk (domain, disk_path, virtio_disk);
   if (spec->media_path != NULL)
     add_cdrom (domain, spec->media_path, virtio_disk ? "sda" : "sdb");
+  if (spec->express_setup != NULL && spec->express_setup->script_disc != NULL)
+    add_cdrom (domain, spec->express_setup->script_disc, virtio_disk ? "sdb" : "sdc");
 
   if (!spec->no_nat)
     {
@@ -856,6 +897,9 @@ terra_domain_metadata_apply (GVirConfigDomain           *domain,
   add_text_child (root, "base-image", md->base_image);
   add_text_child (root, "lab", md->lab_name);
   add_text_child (root, "lab-file", md->lab_file);
+  add_text_child (root, "install", md->install);
+  add_text_child (root, "express-dir", md->express_dir);
+  add_text_child (root, "script-disc", md->script_disc);
   for (guint i = 0; md->volumes != NULL && md->volumes[i] != NULL; i++)
     add_text_child (root, "volume", md->volumes[i]);
   ours = node_to_string (root);
@@ -991,6 +1035,97 @@ remove_nodes (xmlXPathContext *ctx,
       xmlFreeNode (nodes->nodesetval->nodeTab[i]);
       nodes->nodesetval->nodeTab[i] = NULL;
     }
+}
+
+/* @value as an XPath string literal (XPath 1.0 has no escapes: a value with
+ * both quote kinds is matched with concat()). */
+static char *
+xpath_literal (const char *value)
+{
+  GString *out;
+
+  if (strchr (value, '\'') == NULL)
+    return g_strdup_printf ("'%s'", value);
+  if (strchr (value, '"') == NULL)
+    return g_strdup_printf ("\"%s\"", value);
+  out = g_string_new ("concat(");
+  for (const char *p = value; *p != '\0'; )
+    {
+      const char *q = strchr (p, '\'');
+      if (q == p)
+        {
+          g_string_append (out, "\"'\",");
+          p++;
+          continue;
+        }
+      g_string_append_c (out, '\'');
+      g_string_append_len (out, p, q ? q - p : (gssize)strlen (p));
+      g_string_append (out, "',");
+      p = q ? q : p + strlen (p);
+    }
+  g_string_append (out, "'')");
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * terra_domain_xml_finish_install:
+ * @domain_xml: an inactive domain's XML whose metadata says an express
+ *   install runs (`<install>express</install>`)
+ * @error: %TERRA_ERROR_FAILED when the XML cannot be read,
+ *   %TERRA_ERROR_WRONG_STATE when no express install runs
+ *
+ * The domain after its installer's first reboot: no direct kernel boot
+ * (kernel, initrd, command line), no script disc, the installer media
+ * ejected (the drive stays, empty), restart on reboot again, and the
+ * metadata saying the install is done (`<install>done</install>`, the
+ * express folder and script disc forgotten: delete them first).
+ *
+ * Returns: (transfer full) (nullable): the edited XML
+ */
+char *
+terra_domain_xml_finish_install (const char  *domain_xml,
+                                 GError     **error)
+{
+  g_autoptr(TerraDomainMetadata) md = terra_domain_metadata_parse (domain_xml);
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(xmlXPathObject) install = NULL;
+  g_autoptr(xmlXPathObject) reboot = NULL;
+  g_autoptr(xmlXPathObject) sources = NULL;
+
+  if (md == NULL || g_strcmp0 (md->install, "express") != 0)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_WRONG_STATE, _("No express install runs on this machine."));
+      return NULL;
+    }
+  doc = parse_domain_xml (domain_xml, error);
+  if (doc == NULL)
+    return NULL;
+  ctx = xmlXPathNewContext (doc);
+  xmlXPathRegisterNs (ctx, (const xmlChar *)"t", (const xmlChar *)TERRA_METADATA_NS);
+
+  remove_nodes (ctx, "/domain/os/kernel | /domain/os/initrd | /domain/os/cmdline");
+  if (md->script_disc != NULL)
+    {
+      g_autofree char *lit = xpath_literal (md->script_disc);
+      g_autofree char *expr = g_strdup_printf ("/domain/devices/disk[@device='cdrom'][source/@file=%s]", lit);
+      remove_nodes (ctx, expr);
+    }
+  if (md->media_path != NULL)
+    {
+      g_autofree char *lit = xpath_literal (md->media_path);
+      g_autofree char *expr = g_strdup_printf ("/domain/devices/disk[@device='cdrom']/source[@file=%s]", lit);
+      remove_nodes (ctx, expr);
+    }
+  remove_nodes (ctx, "/domain/metadata/t:terrarium/t:express-dir | /domain/metadata/t:terrarium/t:script-disc");
+
+  install = xmlXPathEvalExpression ((const xmlChar *)"/domain/metadata/t:terrarium/t:install", ctx);
+  if (install != NULL && install->nodesetval != NULL && install->nodesetval->nodeNr > 0)
+    xmlNodeSetContent (install->nodesetval->nodeTab[0], (const xmlChar *)"done");
+  reboot = xmlXPathEvalExpression ((const xmlChar *)"/domain/on_reboot", ctx);
+  if (reboot != NULL && reboot->nodesetval != NULL && reboot->nodesetval->nodeNr > 0)
+    xmlNodeSetContent (reboot->nodesetval->nodeTab[0], (const xmlChar *)"restart");
+  return doc_to_string (doc);
 }
 
 static xmlNode *

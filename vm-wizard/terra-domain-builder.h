@@ -61,6 +61,9 @@ typedef struct {
   char    *base_image;   /* the image the disk is an overlay of (never deleted), or NULL */
   char    *lab_name;     /* the lab the machine belongs to, or NULL */
   char    *lab_file;     /* that lab's file, or NULL */
+  char    *install;      /* "express" while an express install runs, "done" after, or NULL */
+  char    *express_dir;  /* the express install's files (terra_express_remove_directory()), or NULL */
+  char    *script_disc;  /* its script disc (attached while installing), or NULL */
 } TerraDomainMetadata;
 
 TerraDomainMetadata *terra_domain_metadata_parse (const char          *domain_xml);
@@ -73,6 +76,8 @@ GVirConfigDomain *terra_domain_builder_build   (const TerraMachineSpec *spec,
                                                 const char             *disk_path,
                                                 const char             *created_iso8601,
                                                 GError                **error);
+gboolean terra_domain_builder_uses_virtio_disk (const TerraMachineSpec *spec,
+                                                OsinfoOs               *os);
 gboolean terra_domain_metadata_apply        (GVirConfigDomain          *domain,
                                             const TerraDomainMetadata *md,
                                             GError                   **error);
@@ -88,6 +93,8 @@ char    *terra_domain_xml_set_transient      (const char *domain_xml,
                                               gboolean    transient,
                                               GError    **error);
 
+char    *terra_domain_xml_finish_install     (const char *domain_xml,
+                                              GError    **error);
 char    *terra_domain_xml_set_video          (const char *domain_xml,
                                               const char *model,
                                               GError    **error);

@@ -67,6 +67,8 @@ terra_machine_spec_copy (const TerraMachineSpec *spec)
   copy->no_nat = spec->no_nat;
   copy->lab_segments = g_strdupv (spec->lab_segments);
   copy->shared_folder = g_strdup (spec->shared_folder);
+  copy->express = spec->express ? terra_express_config_copy (spec->express) : NULL;
+  copy->express_setup = spec->express_setup ? terra_express_setup_copy (spec->express_setup) : NULL;
   copy->lab_name = g_strdup (spec->lab_name);
   copy->lab_file = g_strdup (spec->lab_file);
   return copy;
@@ -94,6 +96,8 @@ terra_machine_spec_free (TerraMachineSpec *spec)
   g_free (spec->import_format);
   g_strfreev (spec->lab_segments);
   g_free (spec->shared_folder);
+  terra_express_config_free (spec->express);
+  terra_express_setup_free (spec->express_setup);
   g_free (spec->lab_name);
   g_free (spec->lab_file);
   g_free (spec);
@@ -194,6 +198,12 @@ terra_machine_spec_validate (const TerraMachineSpec  *spec,
     {
       g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
                    _("An imported disk needs its format and cannot also be based on another image."));
+      return FALSE;
+    }
+  if (spec->express != NULL && spec->media_path == NULL)
+    {
+      g_set_error (error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                   _("An express install needs installer media."));
       return FALSE;
     }
   if (spec->secure_boot && !spec->uefi)

@@ -7,6 +7,8 @@
 
 #include <glib-object.h>
 
+#include "terra-express.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -39,6 +41,10 @@ G_BEGIN_DECLS
  *   (QEMU `-netdev socket,mcast=`, libvirt `<interface type='mcast'>`)
  * @shared_folder: (nullable): absolute path of a host folder to share with
  *   the guest over virtio-9p (mount tag "terrarium"), or %NULL
+ * @express: (nullable): answers for an express (unattended) install from
+ *   @media_path, or %NULL to install by hand
+ * @express_setup: (nullable): set by the VM creator once the install script
+ *   is prepared (terra_express_prepare_sync()); the builder boots from it
  * @lab_name: (nullable): the lab this machine belongs to (our metadata)
  * @lab_file: (nullable): absolute path of that lab's file
  *
@@ -64,6 +70,8 @@ typedef struct {
   gboolean no_nat;
   char   **lab_segments;
   char    *shared_folder;
+  TerraExpressConfig *express;
+  TerraExpressSetup  *express_setup;
   char    *lab_name;
   char    *lab_file;
 } TerraMachineSpec;

@@ -16,6 +16,7 @@
 #include "terra-disk-image.h"
 #include "terra-domain-builder.h"
 #include "terra-error.h"
+#include "terra-express.h"
 #include "terra-os-db.h"
 #include "terra-settings.h"
 #include "terra-storage.h"
@@ -195,6 +196,7 @@ typedef struct {
   virStoragePoolPtr pool;
   virStorageVolPtr  vol;
   virDomainPtr      dom;
+  char             *express_dir;
   gboolean          committed;
 } Transaction;
 
@@ -212,7 +214,9 @@ transaction_clear (Transaction *tx)
       if (tx->vol != NULL)
         virStorageVolDelete (tx->vol, 0);
       virResetLastError ();
+      terra_express_remove_directory (tx->express_dir);
     }
+  g_clear_pointer (&tx->express_dir, g_free);
   g_clear_pointer (&tx->dom, virDomainFree);
   g_clear_pointer (&tx->vol, virStorageVolFree);
   g_clear_pointer (&tx->pool, virStoragePoolFree);
@@ -321,6 +325,7 @@ terra_vm_creator_create_full (TerraConnection         *connection,
   g_return_val_if_fail (spec != NULL, NULL);
 
   g_autoptr(TerraDiskImageInfo) import_info = NULL;
+  g_autoptr(TerraMachineSpec) express_spec = NULL;
   guint64 capacity_gib;
 
   if (!terra_machine_spec_validate (spec, error))
@@ -408,13 +413,38 @@ terra_vm_creator_create_full (TerraConnection         *connection,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  report (progress, user_data, _("Setting up the machine"), -1);
   if (spec->os_id != NULL)
     {
       OsinfoOs *found = terra_os_db_find_os (spec->os_id);
       if (found != NULL)
         os = g_object_ref (found);
     }
+
+  if (spec->express != NULL)
+    {
+      g_autofree char *cache = terra_express_dup_cache_dir ();
+      g_autofree char *id = g_uuid_string_random ();
+      TerraExpressSetup *setup;
+
+      report (progress, user_data, _("Preparing the express install"), -1);
+      if (os == NULL)
+        {
+          g_set_error (error, TERRA_ERROR, TERRA_ERROR_NOT_FOUND,
+                       _("An express install needs to know the OS: choose it first."));
+          return NULL;
+        }
+      tx.express_dir = g_build_filename (cache, id, NULL);
+      setup = terra_express_prepare_sync (os, spec->media_path, spec->express,
+                                          terra_domain_builder_uses_virtio_disk (spec, os),
+                                          tx.express_dir, cancellable, error);
+      if (setup == NULL)
+        return NULL;
+      express_spec = terra_machine_spec_copy (spec);
+      express_spec->express_setup = setup;
+      spec = express_spec;
+    }
+
+  report (progress, user_data, _("Setting up the machine"), -1);
 
   now = g_date_time_new_now_utc ();
   created = g_date_time_format_iso8601 (now);
