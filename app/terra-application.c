@@ -341,12 +341,12 @@ terra_application_init (TerraApplication *self)
   static const GOptionEntry entries[] = {
     { "open", 'o', 0, G_OPTION_ARG_STRING, NULL, N_("Show the display of virtual machine NAME (or UUID), starting it if it is off"), N_("NAME") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[INSTALLER.iso]") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[INSTALLER.iso | DISK-IMAGE | LAB.terrarium-lab.yaml]") },
     { NULL }
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[INSTALLER.iso]"));
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[INSTALLER.iso | DISK-IMAGE | LAB.terrarium-lab.yaml]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Create and run virtual machines. With a file, opens the create flow for it."));
 }

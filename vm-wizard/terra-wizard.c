@@ -3,18 +3,29 @@
  * Copyright 2026 The Terrarium authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Three steps on one GtkStack: pick installer media (file chooser, or a file
- * handed in by drag and drop or the command line), look at it with libosinfo
- * in a worker (spinner), review the pre-filled machine and create it. Every
- * libvirt and libosinfo call runs in a GTask worker of the core; this file only
- * shows results. A failure returns to the review page with the values kept.
+ * Steps on one GtkStack: pick the source (a file — installer ISO or a disk
+ * image to import —, recent or downloaded media, or "Download an OS", also
+ * a file handed in by drag and drop or the command line), look at it in a
+ * worker (libosinfo for an ISO, qemu-img for a disk image), review the
+ * pre-filled machine (OS, name, memory, vCPUs, disk, firmware, express
+ * install, budget findings) and create it with a progress page. Every
+ * libvirt, libosinfo and qemu-img call runs in a GTask worker of the core;
+ * this file only shows results. A failure returns to the review page with
+ * the values kept.
  */
 #include "config.h"
+
+#include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "terra-budget.h"
+#include "terra-disk-image.h"
+#include "terra-download-page.h"
 #include "terra-error.h"
+#include "terra-express.h"
+#include "terra-os-db.h"
+#include "terra-settings.h"
 #include "terra-machine-spec.h"
 #include "terra-media-info.h"
 #include "terra-vm-creator.h"
@@ -37,7 +48,10 @@ struct _TerraWizard
   gboolean          budget_warnings;
   gboolean          over;
 
-  TerraMediaInfo   *media;
+  TerraMediaInfo   *media;       /* an installer ISO, or NULL */
+  char             *import_path;  /* a disk image to import, or NULL */
+  TerraDiskImageInfo *import_info;
+  OsinfoOs         *import_os;    /* the OS the user says the image holds, or NULL */
   TerraMachineSpec *suggested;
   GtkFileChooserNative *chooser;
 
@@ -61,6 +75,16 @@ struct _TerraWizard
   GtkWidget        *findings_box;
   GtkWidget        *error_label;
   GtkWidget        *source_error_label;
+  GtkWidget        *recent_group;
+  GtkWidget        *download_page;
+  GtkWidget        *firmware_row;
+  GtkWidget        *tpm_row;
+  GtkWidget        *tpm_switch;
+  GtkWidget        *express_group;
+  GtkWidget        *express_row;
+  GtkWidget        *user_row;
+  GtkWidget        *password_row;
+  GtkWidget        *hostname_row;
 };
 
 G_DEFINE_FINAL_TYPE (TerraWizard, terra_wizard, ADW_TYPE_WINDOW)
@@ -79,7 +103,7 @@ set_page (TerraWizard *self,
 
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), page);
   gtk_widget_set_visible (self->create_button, review);
-  gtk_widget_set_visible (self->back_button, review);
+  gtk_widget_set_visible (self->back_button, review || g_str_equal (page, "download"));
   gtk_widget_set_sensitive (self->create_button, review);
   if (review)
     gtk_widget_grab_focus (self->name_row);
@@ -96,7 +120,44 @@ spec_from_fields (TerraWizard *self)
   spec->memory_mib = (guint64)gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->memory_spin));
   spec->vcpus = (guint)gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->vcpus_spin));
   spec->disk_gib = (guint64)gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->disk_spin));
+  switch (adw_combo_row_get_selected (ADW_COMBO_ROW (self->firmware_row)))
+    {
+    case 0: spec->uefi = spec->secure_boot = FALSE; break;
+    case 1: spec->uefi = TRUE; spec->secure_boot = FALSE; break;
+    default: spec->uefi = spec->secure_boot = TRUE; break;
+    }
+  spec->tpm = gtk_switch_get_active (GTK_SWITCH (self->tpm_switch));
+  terra_express_config_free (spec->express);
+  spec->express = NULL;
+  if (gtk_widget_get_visible (self->express_group) &&
+      adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (self->express_row)))
+    {
+      spec->express = terra_express_config_new_for_host (spec->name);
+      g_free (spec->express->user_login);
+      spec->express->user_login = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_row))));
+      g_free (spec->express->user_realname);
+      spec->express->user_realname = g_strdup (spec->express->user_login);
+      g_free (spec->express->password);
+      spec->express->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
+      g_free (spec->express->hostname);
+      spec->express->hostname = terra_express_hostname_for (gtk_editable_get_text (GTK_EDITABLE (self->hostname_row)));
+    }
   return spec;
+}
+
+/* The OS minimums for the findings: the media's, or the chosen OS's for
+ * an imported disk. */
+static void
+get_minimum (TerraWizard    *self,
+             TerraResources *min)
+{
+  TerraResources rec = { 0 };
+
+  *min = (TerraResources) { 0 };
+  if (self->media != NULL)
+    terra_media_info_get_minimum (self->media, min);
+  else if (self->import_os != NULL)
+    terra_os_db_get_resources (self->import_os, "x86_64", &rec, min);
 }
 
 static gboolean
@@ -121,6 +182,12 @@ update_checks (TerraWizard *self)
 
   spec = spec_from_fields (self);
   ok = terra_machine_spec_validate (spec, &error);
+  if (ok && spec->express != NULL && (spec->express->user_login[0] == '\0' || spec->express->password[0] == '\0'))
+    {
+      ok = FALSE;
+      g_set_error (&error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT,
+                   _("Express install: give a user name and a password (or switch it off)."));
+    }
   if (ok && name_taken (self, spec->name))
     {
       ok = FALSE;
@@ -146,7 +213,7 @@ update_checks (TerraWizard *self)
       g_autoptr(TerraBudgetReport) report = NULL;
       GtkWidget *child;
 
-      terra_media_info_get_minimum (self->media, &min);
+      get_minimum (self, &min);
       proposal = (TerraProposal) {
         .kind = TERRA_PROPOSAL_NEW,
         .name = spec->name,
@@ -204,17 +271,46 @@ update_checks (TerraWizard *self)
   gtk_widget_set_visible (self->warning_label, warning->len > 0);
 }
 
+/* The OS and file rows for a disk image to import. */
+static void
+fill_import_rows (TerraWizard *self)
+{
+  g_autofree char *basename = g_path_get_basename (self->import_path);
+  g_autofree char *size = g_format_size_full (self->import_info->virtual_size, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *sub = NULL;
+
+  if (self->import_os != NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row),
+                                     osinfo_product_get_name (OSINFO_PRODUCT (self->import_os)));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->os_row), _("Chosen by you"));
+    }
+  else
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), _("Which system is on this disk?"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->os_row),
+                                   _("Choose it for the right devices and resources; generic settings until then"));
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->file_row), basename);
+  /* TRANSLATORS: e.g. "vmdk disk image of 20.0 GiB, copied into the images folder (the original is not changed)" */
+  sub = g_strdup_printf (_("%s disk image of %s, copied into the images folder (the original is not changed)"),
+                         self->import_info->format, size);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->file_row), sub);
+}
+
 static void
 fill_review (TerraWizard *self)
 {
   TerraMachineSpec *spec = self->suggested;
   TerraMediaInfo *media = self->media;
-  g_autofree char *basename = g_path_get_basename (terra_media_info_get_path (media));
   TerraResources rec = { 0 };
   TerraResources min = { 0 };
   g_autofree char *mem_sub = NULL;
+  OsinfoOs *os = NULL;
 
-  if (terra_media_info_get_identified (media))
+  if (media == NULL)
+    fill_import_rows (self);
+  else if (terra_media_info_get_identified (media))
     {
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), terra_media_info_get_os_name (media));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->os_row),
@@ -249,8 +345,13 @@ fill_review (TerraWizard *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), title ? title : _("Unknown OS"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->os_row), sub);
     }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->file_row), basename);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->file_row), terra_media_info_get_path (media));
+  if (media != NULL)
+    {
+      g_autofree char *basename = g_path_get_basename (terra_media_info_get_path (media));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->file_row), basename);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->file_row), terra_media_info_get_path (media));
+      os = terra_media_info_get_os (media) ? terra_media_info_get_os (media) : terra_media_info_get_nearest_os (media);
+    }
 
   gtk_widget_set_visible (self->accel_row, self->have_host && self->host_accel == TERRA_ACCEL_TCG);
 
@@ -259,8 +360,11 @@ fill_review (TerraWizard *self)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->vcpus_spin), spec->vcpus);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->disk_spin), (double)spec->disk_gib);
 
-  terra_media_info_get_recommended (media, &rec);
-  terra_media_info_get_minimum (media, &min);
+  if (media != NULL)
+    terra_media_info_get_recommended (media, &rec);
+  else if (self->import_os != NULL)
+    terra_os_db_get_resources (self->import_os, "x86_64", &rec, &min);
+  get_minimum (self, &min);
   {
     g_autoptr(GString) sub = g_string_new (NULL);
 
@@ -304,6 +408,30 @@ fill_review (TerraWizard *self)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->disk_row), disk_sub);
   }
 
+  /* Firmware: what the OS needs (libosinfo), changeable. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->firmware_row),
+                              spec->secure_boot ? 2 : spec->uefi ? 1 : 0);
+  gtk_switch_set_active (GTK_SWITCH (self->tpm_switch), spec->tpm);
+
+  /* Express install: when libosinfo has a script for the OS. */
+  gtk_widget_set_visible (self->express_group, media != NULL && terra_express_supported (os));
+  if (media != NULL && os != NULL && terra_express_supported (os))
+    {
+      g_autoptr(TerraExpressConfig) defaults = terra_express_config_new_for_host (spec->name);
+      g_autofree char *sub = NULL;
+      g_autoptr(OsinfoInstallScript) script = terra_express_find_script (os, NULL);
+
+      /* TRANSLATORS: %s is an OS name; the second sentence appears when the install needs the Internet */
+      sub = g_strdup_printf (_("Installs %s without questions, with these answers; language, keyboard and time zone are this computer’s.%s"),
+                             spec->os_name ? spec->os_name : osinfo_product_get_name (OSINFO_PRODUCT (os)),
+                             script != NULL && osinfo_install_script_get_needs_internet (script)
+                             ? _(" It downloads packages from the Internet.") : "");
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self->express_row), sub);
+      if (*gtk_editable_get_text (GTK_EDITABLE (self->user_row)) == '\0')
+        gtk_editable_set_text (GTK_EDITABLE (self->user_row), defaults->user_login);
+      gtk_editable_set_text (GTK_EDITABLE (self->hostname_row), defaults->hostname);
+    }
+
   gtk_widget_set_visible (self->error_label, FALSE);
   update_checks (self);
 }
@@ -315,9 +443,12 @@ static void
 on_os_chosen (TerraWizard *self,
               OsinfoOs    *os)
 {
-  if (self->media == NULL)
+  if (self->media != NULL)
+    terra_media_info_choose_os (self->media, os);
+  else if (self->import_info != NULL)
+    g_set_object (&self->import_os, os);
+  else
     return;
-  terra_media_info_choose_os (self->media, os);
   show_suggestion (self);
 }
 
@@ -340,8 +471,13 @@ show_suggestion (TerraWizard *self)
   };
 
   g_clear_pointer (&self->suggested, terra_machine_spec_free);
-  self->suggested = terra_vm_creator_suggest_spec (self->media, self->have_host ? &host : NULL,
-                                                   (const char * const *)self->taken_names);
+  if (self->media != NULL)
+    self->suggested = terra_vm_creator_suggest_spec (self->media, self->have_host ? &host : NULL,
+                                                     (const char * const *)self->taken_names);
+  else
+    self->suggested = terra_vm_creator_suggest_import_spec (self->import_path, self->import_info, self->import_os,
+                                                            self->have_host ? &host : NULL,
+                                                            (const char * const *)self->taken_names);
   if (self->budget != NULL)
     {
       /* Defaults that know the other VMs: no more than what is left in the
@@ -349,7 +485,7 @@ show_suggestion (TerraWizard *self)
       TerraResources min = { 0 };
       guint64 left = terra_budget_snapshot_memory_left_mib (self->budget, self->host_memory_mib, self->reserve_mib);
 
-      terra_media_info_get_minimum (self->media, &min);
+      get_minimum (self, &min);
       left -= left % 256;
       if (self->suggested->memory_mib > left)
         self->suggested->memory_mib = MAX (left, MAX (min.memory_mib, (guint64)256));
@@ -382,9 +518,9 @@ on_budget (GObject      *source,
       self->host_cpus = snap->host.cpus;
       self->host_accel = snap->host.accel;
     }
-  if (self->media != NULL && self->suggested == NULL)
+  if ((self->media != NULL || self->import_info != NULL) && self->suggested == NULL)
     show_suggestion (self);
-  else if (self->media != NULL && snap != NULL)
+  else if (self->suggested != NULL && snap != NULL)
     fill_review (self);
 }
 
@@ -409,6 +545,9 @@ on_detected (GObject      *source,
 
   g_clear_pointer (&self->suggested, terra_machine_spec_free);
   g_set_object (&self->media, media);
+  g_clear_pointer (&self->import_path, g_free);
+  g_clear_pointer (&self->import_info, terra_disk_image_info_free);
+  g_clear_object (&self->import_os);
   if (self->budget != NULL)
     show_suggestion (self);
   else
@@ -417,12 +556,89 @@ on_detected (GObject      *source,
     terra_budget_snapshot_query_async (self->connection, self->cancellable, on_budget, g_object_ref (self));
 }
 
+/* A disk image to import: checked in a worker (qemu-img, every file it
+ * reads inside its folder). */
+static void
+inspect_worker (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autofree char *dir = g_path_get_dirname (path);
+  TerraDiskImageInfo *info = NULL;
+  GError *error = NULL;
+
+  if (!terra_disk_image_check_confined (path, dir, &info, cancellable, &error))
+    g_task_return_error (task, error);
+  else if (!terra_disk_image_format_importable (info->format))
+    {
+      g_task_return_new_error (task, TERRA_ERROR, TERRA_ERROR_INVALID_MEDIA,
+                               _("This is neither installer media (ISO) nor a disk image Terrarium can import "
+                                 "(qcow2, raw, vmdk, vdi, vhdx, vpc); qemu-img says it is “%s”."), info->format);
+      terra_disk_image_info_free (info);
+    }
+  else
+    g_task_return_pointer (task, info, (GDestroyNotify)terra_disk_image_info_free);
+}
+
+static void
+on_inspected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TerraWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TerraDiskImageInfo *info = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (info == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->source_error_label), error->message);
+      gtk_widget_set_visible (self->source_error_label, TRUE);
+      set_page (self, "source");
+      return;
+    }
+  g_clear_pointer (&self->suggested, terra_machine_spec_free);
+  g_clear_object (&self->media);
+  g_clear_object (&self->import_os);
+  g_clear_pointer (&self->import_info, terra_disk_image_info_free);
+  g_free (self->import_path);
+  self->import_path = g_strdup (g_task_get_task_data (G_TASK (result)));
+  self->import_info = info;
+  if (self->budget != NULL)
+    show_suggestion (self);
+  else
+    terra_budget_snapshot_query_async (self->connection, self->cancellable, on_budget, g_object_ref (self));
+}
+
+/* ISO 9660 ("CD001" at byte 32769, ECMA-119): installer media; anything
+ * else is tried as a disk image to import. */
+static gboolean
+is_iso9660 (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  char magic[5] = { 0 };
+  gsize n = 0;
+
+  if (in == NULL)
+    return TRUE;  /* detection says why it cannot be read */
+  if (!g_seekable_seek (G_SEEKABLE (in), 32769, G_SEEK_SET, NULL, NULL) ||
+      !g_input_stream_read_all (G_INPUT_STREAM (in), magic, 5, &n, NULL, NULL) || n != 5)
+    return g_str_has_suffix (path, ".iso");
+  return memcmp (magic, "CD001", 5) == 0 || g_str_has_suffix (path, ".iso");
+}
+
 /**
  * terra_wizard_set_file:
  * @self: a #TerraWizard
- * @file: installer media; only local files can be used
+ * @file: installer media (ISO) or a disk image to import; only local files
+ *   can be used
  *
- * Starts detection of @file (libosinfo, in a worker) and shows the review
+ * Starts detection of @file in a worker (libosinfo for an ISO, qemu-img for
+ * a disk image, whose files must all be in its folder) and shows the review
  * page when it is done, or the first page with the error.
  */
 void
@@ -452,8 +668,17 @@ terra_wizard_set_file (TerraWizard *self,
 
   label = g_strdup_printf (_("Looking at “%s”…"), path);
   gtk_label_set_text (GTK_LABEL (self->busy_label), label);
+  gtk_label_set_text (GTK_LABEL (self->busy_step), "");
+  gtk_widget_set_visible (self->busy_progress, FALSE);
   set_page (self, "busy");
-  terra_media_info_detect_async (path, self->cancellable, on_detected, g_object_ref (self));
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || is_iso9660 (path))
+    terra_media_info_detect_async (path, self->cancellable, on_detected, g_object_ref (self));
+  else
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_inspected, g_object_ref (self));
+      g_task_set_task_data (task, g_strdup (path), g_free);
+      g_task_run_in_thread (task, inspect_worker);
+    }
 }
 
 static void
@@ -470,6 +695,16 @@ on_chooser_response (GtkNativeDialog *dialog,
   g_clear_object (&self->chooser);
 }
 
+/* What the file chooser offers (shared-mime-info names, and suffixes for
+ * files it does not type): installer discs and the disk images qemu-img
+ * converts. */
+static const char * const image_mime_types[] = {
+  "application/x-cd-image", "application/x-iso9660-image", "application/x-raw-disk-image",
+  "application/x-qemu-disk", "application/x-vmdk-disk", "application/x-vdi-disk",
+  "application/x-vhd-disk", "application/x-vhdx-disk",
+};
+static const char * const image_suffixes[] = { "iso", "img", "raw", "qcow2", "vmdk", "vdi", "vhd", "vhdx" };
+
 static void
 choose_file (TerraWizard *self)
 {
@@ -478,13 +713,14 @@ choose_file (TerraWizard *self)
   if (self->chooser != NULL)
     return;
 
-  self->chooser = gtk_file_chooser_native_new (_("Choose Installer Media"), GTK_WINDOW (self),
+  self->chooser = gtk_file_chooser_native_new (_("Choose Installer Media or a Disk Image"), GTK_WINDOW (self),
                                                GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("Disc images (ISO)"));
-  gtk_file_filter_add_mime_type (filter, "application/x-cd-image");
-  gtk_file_filter_add_mime_type (filter, "application/x-iso9660-image");
-  gtk_file_filter_add_suffix (filter, "iso");
+  gtk_file_filter_set_name (filter, _("Installer media and disk images"));
+  for (guint i = 0; i < G_N_ELEMENTS (image_mime_types); i++)
+    gtk_file_filter_add_mime_type (filter, image_mime_types[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (image_suffixes); i++)
+    gtk_file_filter_add_suffix (filter, image_suffixes[i]);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
   g_object_unref (filter);
   filter = gtk_file_filter_new ();
@@ -525,6 +761,21 @@ on_created (GObject      *source,
       return;
     }
 
+  if (self->media != NULL || self->import_path != NULL)
+    {
+      /* Offered again under "Recent and Downloaded Media". */
+      g_autofree char *uri = g_filename_to_uri (self->media ? terra_media_info_get_path (self->media)
+                                                            : self->import_path, NULL, NULL);
+      GtkRecentData data = {
+        .display_name = NULL,
+        .mime_type = (char *)(self->media ? "application/x-cd-image" : "application/octet-stream"),
+        .app_name = (char *)g_get_application_name (),
+        .app_exec = (char *)"terrarium %u",
+        .groups = (char *[]) { (char *)"terrarium-media", NULL },
+      };
+      if (uri != NULL)
+        gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+    }
   g_signal_emit (self, signals[SIGNAL_CREATED], 0, uuid);
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -592,34 +843,156 @@ spin_row (const char  *title,
   return row;
 }
 
+static void
+on_recent_row (TerraWizard *self,
+               GtkWidget   *row)
+{
+  const char *path = g_object_get_data (G_OBJECT (row), "path");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  terra_wizard_set_file (self, file);
+}
+
+static void
+add_media_row (TerraWizard *self,
+               GHashTable  *seen,
+               const char  *path,
+               const char  *where)
+{
+  GtkWidget *row;
+  g_autofree char *name = NULL;
+  g_autofree char *sub = NULL;
+
+  if (g_hash_table_contains (seen, path) || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return;
+  g_hash_table_add (seen, g_strdup (path));
+  name = g_path_get_basename (path);
+  sub = g_strdup_printf ("%s · %s", where, path);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("media-optical-symbolic"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "path", g_strdup (path), g_free);
+  g_signal_connect_swapped (row, "activated", G_CALLBACK (on_recent_row), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->recent_group), row);
+  gtk_widget_set_visible (self->recent_group, TRUE);
+}
+
+/* Media used before (GtkRecentManager, what this app added) and installer
+ * discs in the images folder (downloads land there), newest first. */
+static void
+fill_recent (TerraWizard *self)
+{
+  GtkRecentManager *manager = gtk_recent_manager_get_default ();
+  GList *items = gtk_recent_manager_get_items (manager);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(TerraSettings) settings = terra_settings_new ();
+  g_autofree char *images = terra_settings_dup_images_dir (settings);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint shown = 0;
+
+  for (GList *l = items; l != NULL && shown < 5; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      g_autofree char *path = NULL;
+
+      if (!gtk_recent_info_has_application (info, g_get_application_name ()) &&
+          !gtk_recent_info_has_group (info, "terrarium-media"))
+        continue;
+      path = g_filename_from_uri (gtk_recent_info_get_uri (info), NULL, NULL);
+      if (path != NULL)
+        {
+          add_media_row (self, seen, path, _("Used recently"));
+          shown++;
+        }
+    }
+  g_list_free_full (items, (GDestroyNotify)gtk_recent_info_unref);
+
+  dir = g_dir_open (images, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".iso"))
+      {
+        g_autofree char *path = g_build_filename (images, name, NULL);
+        add_media_row (self, seen, path, _("In the images folder"));
+      }
+}
+
+static void
+on_downloaded (TerraWizard *self,
+               const char  *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  terra_wizard_set_file (self, file);
+}
+
+static void
+show_download_page (TerraWizard *self)
+{
+  if (self->download_page == NULL)
+    {
+      self->download_page = terra_download_page_new ();
+      g_signal_connect_object (self->download_page, "downloaded", G_CALLBACK (on_downloaded), self, G_CONNECT_SWAPPED);
+      gtk_stack_add_named (GTK_STACK (self->stack), self->download_page, "download");
+    }
+  set_page (self, "download");
+}
+
+static GtkWidget *
+source_row (const char *icon,
+            const char *title,
+            const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  return row;
+}
+
 static GtkWidget *
 build_source_page (TerraWizard *self)
 {
-  GtkWidget *status = adw_status_page_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Choose File…"));
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *errors = adw_preferences_group_new ();
+  GtkWidget *row;
 
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "media-optical-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (status), _("Choose Installer Media"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (status),
-                                   _("Pick the ISO image of the operating system to install. "
-                                     "You can also drop an ISO on the main window."));
-  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "pill");
-  gtk_widget_add_css_class (button, "suggested-action");
-  g_signal_connect_swapped (button, "clicked", G_CALLBACK (choose_file), self);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Create a Virtual Machine From"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("You can also drop a file on the main window."));
+  row = source_row ("document-open-symbolic", _("_Installer or Disk Image File…"),
+                    _("An ISO to install from, or a qcow2, raw, vmdk or vdi disk to import"));
+  g_signal_connect_swapped (row, "activated", G_CALLBACK (choose_file), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  row = source_row ("folder-download-symbolic", _("_Download an Operating System…"),
+                    _("Releases the OS database has installers for"));
+  g_signal_connect_swapped (row, "activated", G_CALLBACK (show_download_page), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  self->recent_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->recent_group), _("Recent and Downloaded Media"));
+  gtk_widget_set_visible (self->recent_group, FALSE);
 
   self->source_error_label = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->source_error_label), TRUE);
-  gtk_label_set_justify (GTK_LABEL (self->source_error_label), GTK_JUSTIFY_CENTER);
+  gtk_label_set_xalign (GTK_LABEL (self->source_error_label), 0);
   gtk_label_set_selectable (GTK_LABEL (self->source_error_label), TRUE);
   gtk_widget_add_css_class (self->source_error_label, "error");
   gtk_widget_set_visible (self->source_error_label, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (errors), self->source_error_label);
 
-  gtk_box_append (GTK_BOX (box), button);
-  gtk_box_append (GTK_BOX (box), self->source_error_label);
-  adw_status_page_set_child (ADW_STATUS_PAGE (status), box);
-  return status;
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (errors));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (self->recent_group));
+  return page;
 }
 
 static GtkWidget *
@@ -707,6 +1080,48 @@ build_review_page (TerraWizard *self)
   self->disk_row = spin_row (_("_Disk (GiB)"), 1, 64 * 1024, 1, &self->disk_spin);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->disk_row), _("Grows as the guest writes (qcow2)"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (machine_group), self->disk_row);
+  {
+    GtkStringList *model = gtk_string_list_new ((const char *[]) { _("BIOS"), _("UEFI"), _("UEFI with Secure Boot"), NULL });
+    self->firmware_row = adw_combo_row_new ();
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->firmware_row), _("_Firmware"));
+    adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->firmware_row), TRUE);
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->firmware_row), _("What the OS needs, from the OS database"));
+    adw_combo_row_set_model (ADW_COMBO_ROW (self->firmware_row), G_LIST_MODEL (model));
+    g_object_unref (model);
+    g_signal_connect_swapped (self->firmware_row, "notify::selected", G_CALLBACK (update_checks), self);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (machine_group), self->firmware_row);
+  }
+  self->tpm_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->tpm_row), _("Emulated _TPM 2.0"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->tpm_row), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->tpm_row), _("Windows 11 needs one"));
+  self->tpm_switch = gtk_switch_new ();
+  gtk_widget_set_valign (self->tpm_switch, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->tpm_row), self->tpm_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->tpm_row), self->tpm_switch);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (machine_group), self->tpm_row);
+
+  self->express_group = adw_preferences_group_new ();
+  self->express_row = adw_expander_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->express_row), _("_Express Install"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->express_row), TRUE);
+  adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (self->express_row), TRUE);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (self->express_row), FALSE);
+  self->user_row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->user_row), _("User Name"));
+  self->password_row = adw_password_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row), _("Password (not stored)"));
+  self->hostname_row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->hostname_row), _("Host Name"));
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self->express_row), self->user_row);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self->express_row), self->password_row);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self->express_row), self->hostname_row);
+  g_signal_connect_swapped (self->express_row, "notify::enable-expansion", G_CALLBACK (update_checks), self);
+  g_signal_connect_swapped (self->user_row, "changed", G_CALLBACK (update_checks), self);
+  g_signal_connect_swapped (self->password_row, "changed", G_CALLBACK (update_checks), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->express_group), self->express_row);
+  gtk_widget_set_visible (self->express_group, FALSE);
+
   g_signal_connect_swapped (self->memory_spin, "value-changed", G_CALLBACK (update_checks), self);
   g_signal_connect_swapped (self->vcpus_spin, "value-changed", G_CALLBACK (update_checks), self);
   g_signal_connect_swapped (self->disk_spin, "value-changed", G_CALLBACK (update_checks), self);
@@ -731,6 +1146,7 @@ build_review_page (TerraWizard *self)
 
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (os_group));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (machine_group));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (self->express_group));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (notes_group));
   return page;
 }
@@ -738,6 +1154,8 @@ build_review_page (TerraWizard *self)
 static void
 on_back (TerraWizard *self)
 {
+  if (self->download_page != NULL)
+    terra_download_page_cancel (TERRA_DOWNLOAD_PAGE (self->download_page));
   gtk_widget_set_visible (self->source_error_label, FALSE);
   set_page (self, "source");
 }
@@ -763,6 +1181,9 @@ terra_wizard_finalize (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->media);
+  g_clear_pointer (&self->import_path, g_free);
+  g_clear_pointer (&self->import_info, terra_disk_image_info_free);
+  g_clear_object (&self->import_os);
   g_clear_pointer (&self->suggested, terra_machine_spec_free);
   g_clear_pointer (&self->taken_names, g_strfreev);
   g_clear_pointer (&self->budget, terra_budget_snapshot_free);
@@ -833,6 +1254,7 @@ terra_wizard_init (TerraWizard *self)
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), self->stack);
   adw_window_set_content (ADW_WINDOW (self), box);
+  fill_recent (self);
   set_page (self, "source");
 }
 
