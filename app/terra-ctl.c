@@ -789,6 +789,7 @@ cmd_start (Ctl   *ctl,
   g_autoptr(TerraBudgetSnapshot) snap = NULL;
   g_autoptr(TerraBudgetReport) report = NULL;
   TerraProposal p = { 0 };
+  gboolean finishing_install;
   int code;
 
   if (!parse_options (entries, _("NAME"), _("Start a virtual machine"), &argc, &argv, 1, &code))
@@ -796,15 +797,9 @@ cmd_start (Ctl   *ctl,
   machine = find_machine (ctl, argv[1], &error);
   if (machine == NULL)
     return fail (error);
-  /* An express install whose installer rebooted (and so stopped): boot the
-   * installed system from now on. */
-  if (terra_machine_get_installing (machine) && terra_machine_get_can_start (machine))
-    {
-      if (!terra_machine_finish_install_sync (machine, &error))
-        return fail (error);
-      g_printerr (_("terrarium-ctl: the installer of “%s” has finished its first stage; it now starts from its disk.\n"),
-                  terra_machine_get_name (machine));
-    }
+  /* An express install whose installer rebooted (and so stopped): the
+   * start boots the installed system (terra_machine_run_action_sync()). */
+  finishing_install = terra_machine_get_installing (machine) && terra_machine_get_can_start (machine);
   if (terra_machine_get_can_start (machine))
     {
       snap = terra_budget_snapshot_query_sync (ctl->connection, NULL, &error);
@@ -821,6 +816,9 @@ cmd_start (Ctl   *ctl,
     }
   if (!terra_machine_run_action_sync (machine, TERRA_MACHINE_ACTION_START, NULL, &error))
     return fail (error);
+  if (finishing_install)
+    g_printerr (_("terrarium-ctl: the installer of “%s” has finished its first stage; it now starts from its disk.\n"),
+                terra_machine_get_name (machine));
   return EXIT_OK;
 }
 

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <libvirt/virterror.h>
 
 #include "terra-error.h"
 #include "terra-machine-store.h"
@@ -191,6 +192,9 @@ load_worker (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&machines), (GDestroyNotify)g_ptr_array_unref);
 }
 
+static void maybe_continue_install (TerraMachineStore *self,
+                                    TerraMachine      *machine);
+
 static void
 load_cb (GObject      *object,
          GAsyncResult *result,
@@ -210,6 +214,9 @@ load_cb (GObject      *object,
     }
   replace_all (self, machines);
   set_loaded (self, TRUE);
+  /* An install that stopped while the app was closed goes on now. */
+  for (guint i = 0; i < self->items->len; i++)
+    maybe_continue_install (self, g_ptr_array_index (self->items, i));
 }
 
 static void
@@ -290,6 +297,57 @@ refresh_cb (GObject      *object,
     g_debug ("Refresh failed: %s", error->message);
 }
 
+/* Worker: an express install's installer stopped by itself (its first
+ * reboot, on_reboot destroy; libvirt gives the reason "shutdown") — start
+ * the machine, which now boots its disk (terra_machine_run_action_sync()).
+ * A machine forced off by the user is left off: its next start finishes. */
+static void
+continue_install_worker (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  TerraMachine *machine = task_data;
+  int state = VIR_DOMAIN_NOSTATE, reason = 0;
+  GError *error = NULL;
+
+  if (virDomainGetState (terra_machine_get_domain (machine), &state, &reason, 0) < 0 ||
+      state != VIR_DOMAIN_SHUTOFF || reason != VIR_DOMAIN_SHUTOFF_SHUTDOWN)
+    {
+      virResetLastError ();
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  if (!terra_machine_run_action_sync (machine, TERRA_MACHINE_ACTION_START, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+continue_install_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) && error != NULL)
+    g_warning ("Could not continue an express install: %s", error->message);
+}
+
+static void
+maybe_continue_install (TerraMachineStore *self,
+                        TerraMachine      *machine)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (!terra_machine_get_installing (machine) || terra_machine_get_state (machine) != TERRA_MACHINE_STATE_SHUTOFF)
+    return;
+  task = g_task_new (self, NULL, continue_install_cb, NULL);
+  g_task_set_task_data (task, g_object_ref (machine), g_object_unref);
+  g_task_run_in_thread (task, continue_install_worker);
+}
+
 static void
 domain_event_cb (TerraMachineStore *self,
                  const char        *uuid,
@@ -339,7 +397,11 @@ domain_event_cb (TerraMachineStore *self,
       break;
     case VIR_DOMAIN_EVENT_STOPPED:
       if (machine != NULL)
-        _terra_machine_set_state (machine, TERRA_MACHINE_STATE_SHUTOFF);
+        {
+          _terra_machine_set_state (machine, TERRA_MACHINE_STATE_SHUTOFF);
+          if (detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+            maybe_continue_install (self, machine);
+        }
       break;
     case VIR_DOMAIN_EVENT_PMSUSPENDED:
       if (machine != NULL)

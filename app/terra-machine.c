@@ -17,6 +17,7 @@
 #include "terra-domain-builder.h"
 #include "terra-error.h"
 #include "terra-machine.h"
+#include "terra-machine-ops.h"
 
 /*
  * One libvirt domain. Its fields are only written on the main thread (or
@@ -869,6 +870,10 @@ terra_machine_run_action_sync (TerraMachine        *self,
                        _("“%s” is already running."), name);
           return FALSE;
         }
+      /* An express install whose installer stopped (its first reboot):
+       * from now on the machine boots its disk. */
+      if (self->info.installing && !terra_machine_finish_install_sync (self, error))
+        return FALSE;
       if (virDomainCreate (self->domain) < 0)
         {
           terra_set_error_from_libvirt (error, _("Could not start “%s”."), name);

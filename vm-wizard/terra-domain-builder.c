@@ -410,7 +410,9 @@ static const char spice_graphics_xml[] =
  *   descriptor, which on Debian is the Secure Boot one, and unsigned boot
  *   loaders (GRUB from grub-mkrescue) are then refused ("Access Denied").
  * - TPM 2.0: `<tpm model='tpm-crb'><backend type='emulator' version='2.0'/>`,
- *   swtpm run by libvirt as the user (libvirt formatdomain, "TPM device"). */
+ *   swtpm run by libvirt as the user (libvirt formatdomain, "TPM device").
+ * - The guest agent channel's socket path (`<source mode='bind' path=…/>`),
+ *   which libvirt-gconfig's unix source cannot set. */
 static char *doc_to_string (xmlDoc *doc);
 
 static xmlNode *
@@ -488,6 +490,26 @@ add_xml_extras (GVirConfigDomain       *domain,
       if (spec->secure_boot)
         child_element (child_element (root, "features"), "smm");
     }
+  if (spec->agent_socket != NULL)
+    for (xmlNode *n = devices->children; n != NULL; n = n->next)
+      {
+        xmlNode *target = NULL;
+        xmlChar *name = NULL;
+
+        if (n->type != XML_ELEMENT_NODE || !xmlStrEqual (n->name, (const xmlChar *)"channel"))
+          continue;
+        for (xmlNode *c = n->children; c != NULL; c = c->next)
+          if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *)"target"))
+            target = c;
+        name = target ? xmlGetProp (target, (const xmlChar *)"name") : NULL;
+        if (name != NULL && xmlStrEqual (name, (const xmlChar *)"org.qemu.guest_agent.0"))
+          {
+            xmlNode *source = child_element (n, "source");
+            xmlSetProp (source, (const xmlChar *)"mode", (const xmlChar *)"bind");
+            xmlSetProp (source, (const xmlChar *)"path", (const xmlChar *)spec->agent_socket);
+          }
+        xmlFree (name);
+      }
   if (spec->tpm)
     {
       xmlNode *tpm = xmlNewChild (devices, NULL, (const xmlChar *)"tpm", NULL);
@@ -726,7 +748,8 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
       return NULL;
     }
 
-  if ((spec->lab_segments != NULL && spec->lab_segments[0] != NULL) || spec->uefi || spec->tpm)
+  if ((spec->lab_segments != NULL && spec->lab_segments[0] != NULL) || spec->uefi || spec->tpm ||
+      spec->agent_socket != NULL)
     return add_xml_extras (g_steal_pointer (&domain), spec, virtio_net ? "virtio" : "e1000e", error);
 
   return g_steal_pointer (&domain);

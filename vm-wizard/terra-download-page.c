@@ -326,6 +326,10 @@ on_catalog (GObject      *source,
       if (sub->len > 0)
         g_string_append (sub, " · ");
       g_string_append (sub, r->live ? _("live system") : _("installer"));
+      /* Variants of one release can share a name ("Fedora Server 37" as
+       * DVD and as netinst): libosinfo's variant id tells them apart. */
+      if (strchr (r->key, ':') != NULL)
+        g_string_append_printf (sub, " · %s", strchr (r->key, ':') + 1);
       if (r->eol)
         g_string_append (sub, _(" · past its end of life"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub->str);

@@ -69,6 +69,7 @@ terra_machine_spec_copy (const TerraMachineSpec *spec)
   copy->shared_folder = g_strdup (spec->shared_folder);
   copy->express = spec->express ? terra_express_config_copy (spec->express) : NULL;
   copy->express_setup = spec->express_setup ? terra_express_setup_copy (spec->express_setup) : NULL;
+  copy->agent_socket = g_strdup (spec->agent_socket);
   copy->lab_name = g_strdup (spec->lab_name);
   copy->lab_file = g_strdup (spec->lab_file);
   return copy;
@@ -98,6 +99,7 @@ terra_machine_spec_free (TerraMachineSpec *spec)
   g_free (spec->shared_folder);
   terra_express_config_free (spec->express);
   terra_express_setup_free (spec->express_setup);
+  g_free (spec->agent_socket);
   g_free (spec->lab_name);
   g_free (spec->lab_file);
   g_free (spec);

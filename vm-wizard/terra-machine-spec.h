@@ -45,6 +45,11 @@ G_BEGIN_DECLS
  *   @media_path, or %NULL to install by hand
  * @express_setup: (nullable): set by the VM creator once the install script
  *   is prepared (terra_express_prepare_sync()); the builder boots from it
+ * @agent_socket: (nullable): where qemu-guest-agent's channel socket goes;
+ *   %NULL lets libvirt choose, under the user's config folder with the
+ *   domain's name in it, which passes the 107-byte limit of a socket path
+ *   for long home folders and names (the creator sets a short one in
+ *   $XDG_RUNTIME_DIR for local session connections)
  * @lab_name: (nullable): the lab this machine belongs to (our metadata)
  * @lab_file: (nullable): absolute path of that lab's file
  *
@@ -72,6 +77,7 @@ typedef struct {
   char    *shared_folder;
   TerraExpressConfig *express;
   TerraExpressSetup  *express_setup;
+  char    *agent_socket;
   char    *lab_name;
   char    *lab_file;
 } TerraMachineSpec;

@@ -325,7 +325,7 @@ terra_vm_creator_create_full (TerraConnection         *connection,
   g_return_val_if_fail (spec != NULL, NULL);
 
   g_autoptr(TerraDiskImageInfo) import_info = NULL;
-  g_autoptr(TerraMachineSpec) express_spec = NULL;
+  g_autoptr(TerraMachineSpec) full_spec = NULL;  /* @spec with what creation adds */
   guint64 capacity_gib;
 
   if (!terra_machine_spec_validate (spec, error))
@@ -439,12 +439,25 @@ terra_vm_creator_create_full (TerraConnection         *connection,
                                           tx.express_dir, cancellable, error);
       if (setup == NULL)
         return NULL;
-      express_spec = terra_machine_spec_copy (spec);
-      express_spec->express_setup = setup;
-      spec = express_spec;
+      full_spec = terra_machine_spec_copy (spec);
+      full_spec->express_setup = setup;
+      spec = full_spec;
     }
 
   report (progress, user_data, _("Setting up the machine"), -1);
+  if (spec->agent_socket == NULL && terra_connection_get_uri (connection) != NULL &&
+      g_str_has_prefix (terra_connection_get_uri (connection), "qemu:///session"))
+    {
+      /* A short socket path of our own (see TerraMachineSpec:agent_socket). */
+      g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "terrarium", NULL);
+      g_autofree char *id = g_uuid_string_random ();
+
+      if (full_spec == NULL)
+        spec = full_spec = terra_machine_spec_copy (spec);
+      id[8] = '\0';
+      if (g_mkdir_with_parents (dir, 0700) == 0)
+        full_spec->agent_socket = g_strdup_printf ("%s/agent-%s.sock", dir, id);
+    }
 
   now = g_date_time_new_now_utc ();
   created = g_date_time_format_iso8601 (now);

@@ -124,6 +124,45 @@ usage_fails() {
   [ "$rc" -eq 2 ]
 }
 
+# serve_test_os ISO RATE: an HTTP server on 127.0.0.1 sending at most RATE
+# bytes/s (tests/fixtures/http-server.py, Range requests honoured, requests
+# logged to $work/http.log) that serves ISO as testos-1.0-x86_64.iso, and
+# "Terrarium Test OS 1.0" (short id testos1.0, volume id TERRARIUM_TEST,
+# released 2026-01-01) in the test user's libosinfo database
+# ($XDG_CONFIG_HOME/osinfo, where libosinfo looks for local additions) with
+# that URL. Sets $os_server_pid and $os_server_port; terra_session_cleanup
+# removes the OS entry, kill the server yourself.
+serve_test_os() {
+  local iso=$1 rate=$2 srv="$work/srv" osdir="$TERRA_TEST_HOME/.config/osinfo/os/terrarium.test"
+  rm -rf "$srv" "$work/port" "$work/http.log"
+  mkdir -p "$srv"
+  cp "$iso" "$srv/testos-1.0-x86_64.iso"
+  python3 "$fixtures/http-server.py" "$srv" "$work/port" --rate "$rate" --log "$work/http.log" &
+  os_server_pid=$!
+  for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+  os_server_port=$(cat "$work/port")
+  mkdir -p "$osdir"
+  cat > "$osdir/testos-1.0.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<libosinfo version="0.0.1">
+  <os id="http://terrarium.test/testos/1.0">
+    <short-id>testos1.0</short-id>
+    <name>Terrarium Test OS 1.0</name>
+    <version>1.0</version>
+    <vendor>The Terrarium authors</vendor>
+    <family>linux</family>
+    <distro>testos</distro>
+    <release-date>2026-01-01</release-date>
+    <media arch="x86_64">
+      <url>http://127.0.0.1:$os_server_port/testos-1.0-x86_64.iso</url>
+      <iso><volume-id>TERRARIUM_TEST</volume-id></iso>
+    </media>
+  </os>
+</libosinfo>
+XML
+  chown -R "$TERRA_TEST_USER" "$TERRA_TEST_HOME/.config/osinfo"
+}
+
 # --- GUI under Xvfb -----------------------------------------------------------
 xvfb_pid=
 gui_pid=

@@ -15,47 +15,20 @@ source "$(dirname "$0")/lib.sh"
 terra_session_cleanup >/dev/null 2>&1 || true
 iso=$(test_iso)
 images="$TERRA_TEST_HOME/.local/share/terrarium/images"
-srv="$work/srv"
-rm -rf "$srv" "$work/imp" "$work/port" "$work/http.log"
-mkdir -p "$srv" "$work/imp"
-cp "$iso" "$srv/testos-1.0-x86_64.iso"
-iso_sum=$(sha256sum "$iso" | cut -d' ' -f1)
 server_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
   terra_session_cleanup >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+rm -rf "$work/imp"
+mkdir -p "$work/imp"
+iso_sum=$(sha256sum "$iso" | cut -d' ' -f1)
 
-# An HTTP server on 127.0.0.1 sending 2 MB/s (the 19 MiB ISO takes ~10 s).
-python3 "$fixtures/http-server.py" "$srv" "$work/port" --rate 2000000 --log "$work/http.log" &
-server_pid=$!
-for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-port=$(cat "$work/port")
-
-# A test OS in the user's libosinfo database ($XDG_CONFIG_HOME/osinfo, where
-# libosinfo looks for local additions), its media on that server.
-osdir="$TERRA_TEST_HOME/.config/osinfo/os/terrarium.test"
-mkdir -p "$osdir"
-cat > "$osdir/testos-1.0.xml" <<XML
-<?xml version="1.0" encoding="UTF-8"?>
-<libosinfo version="0.0.1">
-  <os id="http://terrarium.test/testos/1.0">
-    <short-id>testos1.0</short-id>
-    <name>Terrarium Test OS 1.0</name>
-    <version>1.0</version>
-    <vendor>The Terrarium authors</vendor>
-    <family>linux</family>
-    <distro>testos</distro>
-    <release-date>2026-01-01</release-date>
-    <media arch="x86_64">
-      <url>http://127.0.0.1:$port/testos-1.0-x86_64.iso</url>
-      <iso><volume-id>TERRARIUM_TEST</volume-id></iso>
-    </media>
-  </os>
-</libosinfo>
-XML
-chown -R "$TERRA_TEST_USER" "$TERRA_TEST_HOME/.config/osinfo"
+# The test OS on a local server sending 2 MB/s (the 19 MiB ISO takes ~10 s).
+serve_test_os "$iso" 2000000
+server_pid=$os_server_pid
+srv="$work/srv"
 
 # --- the OS list ---------------------------------------------------------------
 ctl osinfo list --downloads --json >"$work/osinfo.json"
