@@ -20,26 +20,6 @@
 #include "terra-settings.h"
 #include "terra-ctl-private.h"
 
-static GDate *
-today_new (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  return g_date_new_dmy (g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                         g_date_time_get_year (now));
-}
-
-static void
-add_string (JsonBuilder *b,
-            const char  *member,
-            const char  *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 int
 terra_ctl_cmd_osinfo (Ctl   *ctl,
                       int    argc,
@@ -55,7 +35,6 @@ terra_ctl_cmd_osinfo (Ctl   *ctl,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) releases = NULL;
-  g_autoptr(GDate) today = today_new ();
   OsinfoDb *db;
   int code;
 
@@ -70,7 +49,7 @@ terra_ctl_cmd_osinfo (Ctl   *ctl,
   db = terra_os_db_get (&error);
   if (db == NULL)
     return fail (error);
-  releases = terra_os_catalog_list (db, family, downloads, today);
+  releases = terra_os_catalog_list (db, family, downloads, NULL);
 
   if (json)
     {
@@ -82,18 +61,18 @@ terra_ctl_cmd_osinfo (Ctl   *ctl,
         {
           TerraOsRelease *r = releases->pdata[i];
           json_builder_begin_object (b);
-          add_string (b, "key", r->key);
-          add_string (b, "id", r->os_id);
-          add_string (b, "short_id", r->short_id);
-          add_string (b, "name", r->name);
-          add_string (b, "family", r->family);
-          add_string (b, "distro", r->distro);
-          add_string (b, "version", r->version);
-          add_string (b, "release_date", r->release_date);
-          add_string (b, "eol_date", r->eol_date);
+          add_nullable_string (b, "key", r->key);
+          add_nullable_string (b, "id", r->os_id);
+          add_nullable_string (b, "short_id", r->short_id);
+          add_nullable_string (b, "name", r->name);
+          add_nullable_string (b, "family", r->family);
+          add_nullable_string (b, "distro", r->distro);
+          add_nullable_string (b, "version", r->version);
+          add_nullable_string (b, "release_date", r->release_date);
+          add_nullable_string (b, "eol_date", r->eol_date);
           json_builder_set_member_name (b, "eol");
           json_builder_add_boolean_value (b, r->eol);
-          add_string (b, "url", r->url);
+          add_nullable_string (b, "url", r->url);
           json_builder_set_member_name (b, "live");
           json_builder_add_boolean_value (b, r->live);
           json_builder_end_object (b);
@@ -301,11 +280,11 @@ terra_ctl_cmd_download (Ctl   *ctl,
       g_autoptr(JsonBuilder) b = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
       json_builder_begin_object (b);
-      add_string (b, "key", release->key);
-      add_string (b, "name", release->name);
-      add_string (b, "url", release->url);
-      add_string (b, "path", d.path);
-      add_string (b, "sha256", sha256);
+      add_nullable_string (b, "key", release->key);
+      add_nullable_string (b, "name", release->name);
+      add_nullable_string (b, "url", release->url);
+      add_nullable_string (b, "path", d.path);
+      add_nullable_string (b, "sha256", sha256);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       print_json (root);

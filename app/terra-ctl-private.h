@@ -30,6 +30,10 @@ int      usage_error      (const char   *message);
 /* Connects to ctl->uri once. */
 gboolean ensure_connected (Ctl          *ctl,
                            GError      **error);
+/* @member = @value, or null when @value is NULL, in the open object. */
+void     add_nullable_string (JsonBuilder *b,
+                              const char  *member,
+                              const char  *value);
 /* Pretty-prints @node on stdout. */
 void     print_json       (JsonNode     *node);
 /* The report's verdict, totals and findings as members of the open object. */

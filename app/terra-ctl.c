@@ -109,7 +109,7 @@ print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-static void
+void
 add_nullable_string (JsonBuilder *b,
                      const char  *member,
                      const char  *value)

@@ -283,16 +283,13 @@ catalog_worker (GTask        *task,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDate) today = g_date_new_dmy (g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                                           g_date_time_get_year (now));
   GError *error = NULL;
   OsinfoDb *db = terra_os_db_get (&error);
 
   if (db == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, terra_os_catalog_list (db, NULL, TRUE, today), (GDestroyNotify)g_ptr_array_unref);
+    g_task_return_pointer (task, terra_os_catalog_list (db, NULL, TRUE, NULL), (GDestroyNotify)g_ptr_array_unref);
 }
 
 static void

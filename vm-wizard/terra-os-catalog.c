@@ -109,7 +109,8 @@ downloadable (OsinfoMedia *media)
  * @downloads: %TRUE: one entry per downloadable x86_64 medium (libosinfo
  *   `<media arch="x86_64"><url>`), keyed "SHORT_ID:VARIANT" when the
  *   medium names a variant; %FALSE: one entry per OS, downloadable or not
- * @today: (nullable): the date end-of-life is judged against, or none
+ * @today: (nullable): the date end-of-life is judged against; %NULL for
+ *   today (local time)
  *
  * The OS releases libosinfo knows, newest first by release date. libosinfo
  * 1.10 has no "recommended" flag or media checksums; what it has is each
@@ -124,9 +125,16 @@ terra_os_catalog_list (OsinfoDb   *db,
                        GDate      *today)
 {
   g_autoptr(OsinfoOsList) oses = NULL;
+  g_autoptr(GDate) now = NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)terra_os_release_free);
 
   g_return_val_if_fail (OSINFO_IS_DB (db), out);
+  if (today == NULL)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_now_local ();
+      today = now = g_date_new_dmy (g_date_time_get_day_of_month (dt), g_date_time_get_month (dt),
+                                    g_date_time_get_year (dt));
+    }
 
   oses = osinfo_db_get_os_list (db);
   for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (oses)); i++)
@@ -185,17 +193,13 @@ terra_os_catalog_find_download (OsinfoDb    *db,
                                 GError     **error)
 {
   g_autoptr(GPtrArray) all = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDate) today = g_date_new_dmy (g_date_time_get_day_of_month (now),
-                                           g_date_time_get_month (now),
-                                           g_date_time_get_year (now));
   TerraOsRelease *best = NULL;
   guint best_index = 0;
   gboolean os_known = FALSE;
 
   g_return_val_if_fail (OSINFO_IS_DB (db) && key != NULL, NULL);
 
-  all = terra_os_catalog_list (db, NULL, TRUE, today);
+  all = terra_os_catalog_list (db, NULL, TRUE, NULL);
   for (guint i = 0; i < all->len; i++)
     {
       TerraOsRelease *r = all->pdata[i];
