@@ -311,8 +311,20 @@ continue_install_worker (GTask        *task,
   int state = VIR_DOMAIN_NOSTATE, reason = 0;
   GError *error = NULL;
 
+  g_autofree char *xml = NULL;
+
   if (virDomainGetState (terra_machine_get_domain (machine), &state, &reason, 0) < 0 ||
       state != VIR_DOMAIN_SHUTOFF || reason != VIR_DOMAIN_SHUTOFF_SHUTDOWN)
+    {
+      virResetLastError ();
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  /* Only installers booted by their kernel stop at their first reboot;
+   * Windows Setup reboots several times (on_reboot restart) and its answer
+   * disc is taken away at the machine's next Start instead. */
+  xml = virDomainGetXMLDesc (terra_machine_get_domain (machine), VIR_DOMAIN_XML_INACTIVE);
+  if (xml == NULL || strstr (xml, "<on_reboot>destroy</on_reboot>") == NULL)
     {
       virResetLastError ();
       g_task_return_boolean (task, FALSE);

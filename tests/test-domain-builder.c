@@ -143,6 +143,11 @@ test_build_escapes_and_devices (void)
   assert_xml (xml, "/domain/devices/channel[@type='spicevmc']/target[@name='com.redhat.spice.0']");
   assert_xml (xml, "/domain/devices/interface[@type='user']/model[@type='virtio']");
   assert_xml (xml, "/domain/os/type[@machine='pc-q35-7.2'][@arch='x86_64'][text()='hvm']");
+  /* SPICE extras: USB redirection (two), WebDAV folder sharing, sound. */
+  g_assert_cmpint (xml_count (xml, "/domain/devices/redirdev[@bus='usb'][@type='spicevmc']"), ==, 2);
+  assert_xml (xml, "/domain/devices/channel[@type='spiceport'][source/@channel='org.spice-space.webdav.0']"
+                   "/target[@type='virtio'][@name='org.spice-space.webdav.0']");
+  assert_xml (xml, "/domain/devices/sound[@model='ich9']");
   /* Unknown OS: virtio disk; the CD-ROM is read-only on SATA; the disk is qcow2. */
   assert_xml (xml, "/domain/devices/disk[@device='cdrom'][readonly]/target[@bus='sata']");
   assert_xml (xml, "/domain/devices/disk[@device='disk']/driver[@type='qcow2']");

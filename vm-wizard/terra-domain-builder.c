@@ -540,8 +540,10 @@ add_xml_extras (GVirConfigDomain       *domain,
  * (no root needed; left out with @spec's no_nat), a multicast socket network
  * card per lab segment (`<interface type='mcast'>`), a virtio-9p shared
  * folder when @spec has one (mount tag TERRA_SHARED_FOLDER_TAG), QXL video, SPICE that listens on nothing, a qemu-xhci USB
- * controller with a USB tablet (absolute pointer), the spice-vdagent and
- * qemu-guest-agent channels, a serial console, virtio balloon and RNG; plus libosinfo's and
+ * controller with a USB tablet (absolute pointer) and two SPICE USB
+ * redirection devices, the spice-vdagent, SPICE WebDAV and
+ * qemu-guest-agent channels, ICH9 sound (SPICE audio) when the OS has a
+ * driver, a serial console, virtio balloon and RNG; plus libosinfo's and
  * our own metadata (OS, media, created, volumes Terrarium owns).
  *
  * Returns: (transfer full) (nullable): the domain configuration
@@ -570,6 +572,8 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
   g_autoptr(GVirConfigDomainChardevSourceSpiceVmc) vmc = NULL;
   g_autoptr(GVirConfigDomainChannel) ga = NULL;
   g_autoptr(GVirConfigDomainChardevSourceUnix) ga_source = NULL;
+  g_autoptr(GVirConfigDomainChannel) webdav = NULL;
+  g_autoptr(GVirConfigDomainChardevSourceSpicePort) webdav_source = NULL;
   g_autoptr(GVirConfigDomainSerial) serial = NULL;
   g_autoptr(GVirConfigDomainChardevSourcePty) pty = NULL;
   g_autoptr(GVirConfigDomainMemballoon) balloon = NULL;
@@ -731,6 +735,36 @@ terra_domain_builder_build (const TerraMachineSpec  *spec,
   ga_source = gvir_config_domain_chardev_source_unix_new ();
   gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (ga), GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (ga_source));
   gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (ga));
+
+  /* SPICE's WebDAV channel: the client can share a folder with a guest
+   * running spice-webdavd (virt-manager and Boxes add it too). */
+  webdav = gvir_config_domain_channel_new ();
+  gvir_config_domain_channel_set_target_type (webdav, GVIR_CONFIG_DOMAIN_CHANNEL_TARGET_VIRTIO);
+  gvir_config_domain_channel_set_target_name (webdav, "org.spice-space.webdav.0");
+  webdav_source = gvir_config_domain_chardev_source_spiceport_new ();
+  gvir_config_domain_chardev_source_spiceport_set_channel (webdav_source, "org.spice-space.webdav.0");
+  gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (webdav), GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (webdav_source));
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (webdav));
+
+  /* USB redirection over SPICE: two devices at once, as virt-manager. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GVirConfigDomainRedirdev) redir = gvir_config_domain_redirdev_new ();
+      g_autoptr(GVirConfigDomainChardevSourceSpiceVmc) redir_source = gvir_config_domain_chardev_source_spicevmc_new ();
+      gvir_config_domain_redirdev_set_bus (redir, GVIR_CONFIG_DOMAIN_REDIRDEV_BUS_USB);
+      gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (redir), GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (redir_source));
+      gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (redir));
+    }
+
+  /* Sound: Intel HDA (ICH9) where libosinfo says the OS has a driver, or
+   * it does not know the OS; libvirt gives it SPICE audio (the client
+   * plays it) since the graphics are SPICE. */
+  if (os == NULL || terra_os_db_supports_device (os, "ich9-hda") || terra_os_db_supports_device (os, "ich6"))
+    {
+      g_autoptr(GVirConfigDomainSound) sound = gvir_config_domain_sound_new ();
+      gvir_config_domain_sound_set_model (sound, GVIR_CONFIG_DOMAIN_SOUND_MODEL_ICH9);
+      gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (sound));
+    }
 
   serial = gvir_config_domain_serial_new ();
   pty = gvir_config_domain_chardev_source_pty_new ();

@@ -85,6 +85,7 @@ struct _TerraWizard
   GtkWidget        *user_row;
   GtkWidget        *password_row;
   GtkWidget        *hostname_row;
+  GtkWidget        *product_key_row;
 };
 
 G_DEFINE_FINAL_TYPE (TerraWizard, terra_wizard, ADW_TYPE_WINDOW)
@@ -141,6 +142,8 @@ spec_from_fields (TerraWizard *self)
       spec->express->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
       g_free (spec->express->hostname);
       spec->express->hostname = terra_express_hostname_for (gtk_editable_get_text (GTK_EDITABLE (self->hostname_row)));
+      if (gtk_widget_get_visible (self->product_key_row))
+        spec->express->product_key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->product_key_row))));
     }
   return spec;
 }
@@ -430,6 +433,9 @@ fill_review (TerraWizard *self)
       if (*gtk_editable_get_text (GTK_EDITABLE (self->user_row)) == '\0')
         gtk_editable_set_text (GTK_EDITABLE (self->user_row), defaults->user_login);
       gtk_editable_set_text (GTK_EDITABLE (self->hostname_row), defaults->hostname);
+      /* Windows asks for a product key; it may be left empty (Windows then
+       * installs unactivated or asks itself). */
+      gtk_widget_set_visible (self->product_key_row, g_strcmp0 (osinfo_os_get_family (os), "winnt") == 0);
     }
 
   gtk_widget_set_visible (self->error_label, FALSE);
@@ -1031,6 +1037,7 @@ build_review_page (TerraWizard *self)
   GtkWidget *os_group = adw_preferences_group_new ();
   GtkWidget *machine_group = adw_preferences_group_new ();
   GtkWidget *notes_group = adw_preferences_group_new ();
+  GtkWidget *devices_group = adw_preferences_group_new ();
   GtkWidget *icon;
   GtkWidget *row;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -1089,7 +1096,7 @@ build_review_page (TerraWizard *self)
     adw_combo_row_set_model (ADW_COMBO_ROW (self->firmware_row), G_LIST_MODEL (model));
     g_object_unref (model);
     g_signal_connect_swapped (self->firmware_row, "notify::selected", G_CALLBACK (update_checks), self);
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (machine_group), self->firmware_row);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (devices_group), self->firmware_row);
   }
   self->tpm_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->tpm_row), _("Emulated _TPM 2.0"));
@@ -1099,7 +1106,7 @@ build_review_page (TerraWizard *self)
   gtk_widget_set_valign (self->tpm_switch, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->tpm_row), self->tpm_switch);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->tpm_row), self->tpm_switch);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (machine_group), self->tpm_row);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (devices_group), self->tpm_row);
 
   self->express_group = adw_preferences_group_new ();
   self->express_row = adw_expander_row_new ();
@@ -1116,6 +1123,10 @@ build_review_page (TerraWizard *self)
   adw_expander_row_add_row (ADW_EXPANDER_ROW (self->express_row), self->user_row);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (self->express_row), self->password_row);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (self->express_row), self->hostname_row);
+  self->product_key_row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->product_key_row), _("Windows Product Key (optional)"));
+  gtk_widget_set_visible (self->product_key_row, FALSE);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self->express_row), self->product_key_row);
   g_signal_connect_swapped (self->express_row, "notify::enable-expansion", G_CALLBACK (update_checks), self);
   g_signal_connect_swapped (self->user_row, "changed", G_CALLBACK (update_checks), self);
   g_signal_connect_swapped (self->password_row, "changed", G_CALLBACK (update_checks), self);
@@ -1145,9 +1156,12 @@ build_review_page (TerraWizard *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (notes_group), box);
 
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (os_group));
+  /* The budget's findings right under the resources they are about. */
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (devices_group), _("Boot and Security"));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (machine_group));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (self->express_group));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (notes_group));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (devices_group));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (self->express_group));
   return page;
 }
 

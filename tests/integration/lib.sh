@@ -163,6 +163,15 @@ XML
   chown -R "$TERRA_TEST_USER" "$TERRA_TEST_HOME/.config/osinfo"
 }
 
+# text_y WORD PNG: the vertical centre (screen pixels) of the first place
+# tesseract reads WORD in PNG (ui preprocessing, 300 % scale), or nothing.
+text_y() {
+  local word=$1 png=$2 tmp="$work/text-y.png"
+  convert "$png" -colorspace Gray -resize 300% -threshold 88% "$tmp"
+  tesseract "$tmp" stdout --psm 11 tsv 2>/dev/null |
+    awk -F'\t' -v w="$word" '$12 == w { print int(($8 + $10 / 2) / 3); exit }'
+}
+
 # --- GUI under Xvfb -----------------------------------------------------------
 xvfb_pid=
 gui_pid=

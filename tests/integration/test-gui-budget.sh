@@ -55,6 +55,10 @@ xdotool mousemove 410 436 click --repeat 3 1
 xdotool key ctrl+a
 xdotool type "$huge"
 xdotool key Tab
+# The findings are under the resources; scroll them into view.
+sleep 1
+xdotool mousemove 290 500
+for _ in 1 2 3 4; do xdotool click 5; done
 check "the create flow needs Create Anyway" wait_for_window_text "Create Anyway" 10 ui
 cp "$work/gui-last.png" "$work/gui-create-over.png"
 ocr=$(bash "$fixtures/ocr-screen.sh" "$work/gui-last.png" ui | tr '\n' ' ' | tr -s ' ')

@@ -23,6 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 iso=$(test_iso)
+# Recent media of earlier runs would change the order of the source page.
+rm -f "$TERRA_TEST_HOME/.local/share/recently-used.xbel"
 images="$TERRA_TEST_HOME/.local/share/terrarium/images"
 # ~1 MB/s: the 19 MiB ISO takes ~20 s, time to see it and pause it.
 serve_test_os "$iso" 1000000
@@ -76,13 +78,13 @@ check "… a running machine of that OS" \
 # --- importing a disk image ------------------------------------------------------
 imp="$work/imp-gui"
 rm -rf "$imp" && mkdir -p "$imp"
-# 1 GiB of data: the copy takes long enough to be seen.
-dd if=/dev/urandom of="$imp/lab-disk.raw" bs=1M count=1024 status=none
+# 2 GiB of data: the copy takes long enough to be seen.
+dd if=/dev/urandom of="$imp/lab-disk.raw" bs=1M count=2048 status=none
 chmod -R a+rX "$imp"
 terra_as_user "$TERRA_GUI" "$imp/lab-disk.raw" >/dev/null 2>&1 &
 check "terrarium DISK opens the import review: which system is on it" \
   wait_for_window_text "Which system is on this disk" 30 ui
-check "… what the image is and that it is copied" wait_for_window_text "raw disk image of 1.0 GiB" 5 ui
+check "… what the image is and that it is copied" wait_for_window_text "raw disk image of 2.0 GiB" 5 ui
 xdotool mousemove 476 145 click 1
 check "the OS chooser opens" wait_for_window_text "Red Hat Enterprise Linux" 20 ui
 xdotool type --delay 50 "debian11"
@@ -111,8 +113,12 @@ xdotool mousemove 290 500
 for _ in 1 2 3 4 5 6 7 8 9 10; do xdotool click 5; done
 check "Express Install is offered, saying what it does" wait_for_window_text "Express Install" 10 ui
 check "… with this computer's language, keyboard and time zone" wait_for_window_text "without questions" 5 ui
-# Switch it on: its fields show, and Create waits for a password.
-xdotool mousemove 474 654 click 1
+# Switch it on (the switch is at the right of the "Express" row): its
+# fields show, and Create waits for a password.
+y=$(text_y Express "$work/gui-last.png")
+echo "# the Express Install row is at y=$y"
+# (the switch is centred on the row, whose three-line subtitle puts it 20 px below the title)
+xdotool mousemove 474 $(( ${y:-674} + 20 )) click 1
 sleep 1
 xdotool mousemove 290 500
 for _ in 1 2 3 4 5 6 7 8 9 10; do xdotool click 5; done
@@ -129,6 +135,9 @@ check "the source page lists recent and downloaded media" wait_for_window_text "
 check "… the downloaded ISO, in the images folder" wait_for_window_text "testos-1.0-x86_64.iso" 5 ui
 check "… and the disk image used before" wait_for_window_text "lab-disk.raw" 5 ui
 cp "$work/gui-last.png" "$work/gui-create-recent.png"
+# Most recent first: the disk image, then the downloaded ISO.
+xdotool mousemove 290 410 click 1
+check "a recent ISO goes straight to its review" wait_for_window_text "Installer, identified by libosinfo" 30 ui
 xdotool key Escape
 
 finish
