@@ -94,7 +94,9 @@ check "the chosen OS replaces the question" wait_for_window_text "Chosen by you"
 cp "$work/gui-last.png" "$work/gui-create-import.png"
 xdotool mousemove 526 27 click 1
 check "the creating page shows the copy's progress" wait_for_window_text "Copying the disk image" 20 ui
-cp "$work/gui-last.png" "$work/gui-create-progress.png"
+# Past the pages' crossfade, for the picture.
+sleep 0.5
+shot "$work/gui-create-progress.png"
 check "… and the imported machine runs" wait_state lab-disk running 60
 disks=$(terra_as_user virsh -c qemu:///session domblklist lab-disk --details)
 check "… on its own copy in the images folder (the original is still in place)" \
