@@ -27,7 +27,15 @@ expect 2 "No command given"
 expect 2 "Unknown command" frobnicate
 expect 2 "Unknown option" --frob list
 expect 2 "needs a URI" --connect
-expect 2 "--media PATH is required" create --name x
+expect 2 "Give either --media PATH (installer media) or --import DISK" create --name x
+expect 2 "Give either --media PATH" create --media a.iso --import b.qcow2
+expect 2 "--firmware takes" create --media a.iso --firmware coreboot
+expect 2 "--express needs --password-file" create --media a.iso --express
+expect 2 "need --express" create --media a.iso --user ada
+expect 2 "--express needs --media" create --import b.qcow2 --express --password-file pw
+expect 2 "Use: osinfo list" osinfo
+expect 2 "--sha256 takes 64 hexadecimal digits" download debian11 --sha256 abc
+expect 2 "Wrong number of arguments" download
 expect 2 "lots" create --media x.iso --memory lots
 expect 2 "must be positive" create --media x.iso --memory -5
 expect 2 "Wrong number of arguments" start

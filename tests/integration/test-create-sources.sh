@@ -87,7 +87,7 @@ dl_iso="$images/testos-1.0-x86_64.iso"
 # --- identification: ours and osinfo-detect agree --------------------------------
 ours=$(ctl detect "$dl_iso" --json)
 theirs=$(terra_as_user osinfo-detect "$dl_iso" 2>&1 || true)
-echo "# osinfo-detect: $theirs"
+sed 's/^/# osinfo-detect: /' <<<"$theirs"
 check "detect names the test OS from the user's database, as osinfo-detect does" \
   python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["os_uri"]=="http://terrarium.test/testos/1.0", d; assert "Terrarium Test OS 1.0" in sys.argv[2]' "$ours" "$theirs"
 

@@ -26,8 +26,8 @@ iso=$(test_iso)
 # Recent media of earlier runs would change the order of the source page.
 rm -f "$TERRA_TEST_HOME/.local/share/recently-used.xbel"
 images="$TERRA_TEST_HOME/.local/share/terrarium/images"
-# ~1 MB/s: the 19 MiB ISO takes ~20 s, time to see it and pause it.
-serve_test_os "$iso" 1000000
+# ~1.5 MB/s: the 19 MiB ISO takes ~13 s, time to see it and pause it.
+serve_test_os "$iso" 1500000
 server_pid=$os_server_pid
 
 start_xvfb
@@ -51,7 +51,7 @@ xdotool type --delay 40 "Terrarium Test"
 sleep 1
 xdotool key Return
 check "Enter in the search downloads the first match, with a progress bar: bytes, rate" \
-  wait_for_window_text "KiB/s" 20 ui
+  wait_for_window_text "MiB/s" 20 ui
 check "… and the time left" wait_for_window_text "seconds left" 10 ui
 cp "$work/gui-last.png" "$work/gui-create-download.png"
 xdotool mousemove 490 198 click 1
