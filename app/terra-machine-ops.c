@@ -334,9 +334,10 @@ terra_machine_finish_install_sync (TerraMachine  *self,
       return FALSE;
     }
   virDomainFree (defined);
-  /* Only now: a failed define leaves the machine able to retry. */
+  /* Only now: a failed define leaves the machine able to retry. The
+   * machine's own fields follow with libvirt's DEFINED event (this runs in
+   * workers: model objects change on the main thread only). */
   terra_express_remove_directory (md->express_dir);
-  terra_machine_refresh_sync (self, NULL);
   return TRUE;
 }
 
