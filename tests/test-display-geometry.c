@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "terra-display-damage.h"
 #include "terra-display-geometry.h"
 
 static void
@@ -75,6 +76,73 @@ test_pointer_mapping (void)
     }
 }
 
+/* Damage is clipped to the surface; empty and outside rectangles vanish. */
+static void
+test_damage_clip (void)
+{
+  TerraDamage d;
+
+  terra_damage_reset (&d, 640, 480, FALSE);
+  g_assert_cmpuint (d.n_rects, ==, 0);
+  terra_damage_add (&d, -10, -10, 20, 20);
+  g_assert_cmpuint (d.n_rects, ==, 1);
+  g_assert_cmpint (d.rects[0].x, ==, 0);
+  g_assert_cmpint (d.rects[0].y, ==, 0);
+  g_assert_cmpint (d.rects[0].width, ==, 10);
+  g_assert_cmpint (d.rects[0].height, ==, 10);
+  terra_damage_add (&d, 630, 470, 100, 100);
+  g_assert_cmpint (d.rects[1].width, ==, 10);
+  g_assert_cmpint (d.rects[1].height, ==, 10);
+  terra_damage_add (&d, 700, 10, 5, 5);    /* outside */
+  terra_damage_add (&d, 10, 10, 0, 5);     /* empty */
+  terra_damage_add (&d, 10, 10, -5, 5);    /* negative */
+  g_assert_cmpuint (d.n_rects, ==, 2);
+  g_assert_cmpuint (terra_damage_area (&d), ==, 200);
+
+  terra_damage_reset (&d, 640, 480, TRUE);
+  g_assert_cmpuint (d.n_rects, ==, 1);
+  g_assert_cmpuint (terra_damage_area (&d), ==, 640 * 480);
+  terra_damage_reset (&d, 0, 0, TRUE);
+  g_assert_cmpuint (d.n_rects, ==, 0);
+}
+
+/* Thousands of invalidates (a scrolling text console) stay bounded: past
+ * TERRA_DAMAGE_MAX_RECTS they become their bounding box. */
+static void
+test_damage_clamp (void)
+{
+  TerraDamage d;
+
+  terra_damage_reset (&d, 1024, 768, FALSE);
+  for (int i = 0; i < TERRA_DAMAGE_MAX_RECTS; i++)
+    terra_damage_add (&d, 8 * i, 16 * i, 8, 16);
+  g_assert_cmpuint (d.n_rects, ==, TERRA_DAMAGE_MAX_RECTS);
+  g_assert_cmpuint (terra_damage_area (&d), ==, TERRA_DAMAGE_MAX_RECTS * 8 * 16);
+
+  terra_damage_add (&d, 1000, 700, 8, 16);
+  g_assert_cmpuint (d.n_rects, ==, 1);
+  g_assert_cmpint (d.rects[0].x, ==, 0);
+  g_assert_cmpint (d.rects[0].y, ==, 0);
+  g_assert_cmpint (d.rects[0].width, ==, 1008);
+  g_assert_cmpint (d.rects[0].height, ==, 716);
+
+  /* However many more come, the record stays within its bound and every
+   * rectangle added is inside one of its rectangles. */
+  for (int i = 0; i < 5000; i++)
+    {
+      int x = (i * 37) % 1024, y = (i * 91) % 768;
+      int w = MIN (8, 1024 - x), h = MIN (16, 768 - y);
+      gboolean covered = FALSE;
+
+      terra_damage_add (&d, x, y, 8, 16);
+      g_assert_cmpuint (d.n_rects, <=, TERRA_DAMAGE_MAX_RECTS);
+      for (guint j = 0; j < d.n_rects; j++)
+        covered |= d.rects[j].x <= x && d.rects[j].y <= y &&
+                   d.rects[j].x + d.rects[j].width >= x + w && d.rects[j].y + d.rects[j].height >= y + h;
+      g_assert_true (covered);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -83,5 +151,7 @@ main (int   argc,
   g_test_add_func ("/display-geometry/letterbox", test_letterbox);
   g_test_add_func ("/display-geometry/degenerate", test_degenerate);
   g_test_add_func ("/display-geometry/pointer-mapping", test_pointer_mapping);
+  g_test_add_func ("/display-damage/clip", test_damage_clip);
+  g_test_add_func ("/display-damage/clamp", test_damage_clamp);
   return g_test_run ();
 }

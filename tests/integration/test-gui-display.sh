@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test-gui-display.sh — `terrarium --open demo` under Xvfb shows the guest's
 # live screen in the Terrarium window, keys typed into the window reach the
-# guest, and reopening the app reconnects the display.
+# guest, frames copy only what changed, and reopening the app reconnects the
+# display.
 #
 # Copyright 2026 The Terrarium authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,7 +18,7 @@ start_xvfb
 ctl create --media "$iso" --name demo --memory 512 --vcpus 1 --disk 1 --start >/dev/null || die "create failed"
 wait_for_screen demo "TERRARIUM GUEST READY" 90 || die "the guest did not boot"
 
-start_gui --open demo
+G_MESSAGES_DEBUG=terra-display start_gui --open demo
 check "the window shows the guest's live screen" wait_for_window_text "TERRARIUM GUEST READY" 60 guest
 cp "$work/gui-last.png" "$work/gui-window.png" 2>/dev/null || true
 
@@ -34,6 +35,18 @@ xdotool key --delay 80 Return
 # guest's display over from the window), then the guest's own screen through SPICE.
 check "keys typed into the window reach the guest, and the window shows its answer live" \
   wait_for_window_text "ECHO: typed in gui" 30 guest
+# Only what changed is copied: each frame copies the damage, not the screen
+# (the widget's debug log: "display: N frames, P % of full frames copied";
+# the first frame of each of its two buffers is a full copy).
+xdotool type --delay 60 "the quick brown fox jumps over the lazy dog"
+xdotool key Return
+wait_for_window_text "ECHO: the quick brown" 30 guest >/dev/null || true
+# (before anything else opens the display: a second SPICE client takes it
+# over from the window)
+stats=$(grep -o 'display: [0-9]* frames, [0-9.]* % of full frames copied' "$work/gui.log" | tail -1)
+echo "# ${stats:-no display statistics in the log}"
+check "frames copy only the damaged parts (under a fifth of the screen a frame, typing)" \
+  python3 -c 'import re,sys; m=re.search(r"(\d+) frames, ([\d.]+) %", sys.argv[1]); assert m and int(m.group(1)) >= 32 and float(m.group(2)) < 20' "$stats"
 check "the guest's own screen shows the typed line (seen through SPICE)" \
   wait_for_screen demo "ECHO: typed in gui" 30
 
