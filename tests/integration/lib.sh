@@ -243,7 +243,12 @@ wait_for_window_text() {
     fi
     if [ "$(echo "$(date +%s.%N) - $start >= $timeout" | bc)" = 1 ]; then
       cp "$png" "$work/gui-last.png" 2>/dev/null || true
+      cp "$png" "$work/gui-timeout-$(date +%H%M%S).png" 2>/dev/null || true
       echo "# timed out waiting for '$text' in the window; last OCR:"; sed 's/^/#   /' <<<"${ocr:-}"
+      if [ -n "$gui_pid" ] && ! kill -0 "$gui_pid" 2>/dev/null; then
+        echo "# the app is no longer running; the end of its log:"
+        tail -15 "$work/gui.log" 2>/dev/null | sed 's/^/#   /'
+      fi
       return 1
     fi
     sleep 0.1
