@@ -16,6 +16,7 @@
 
 #include "terra-disk-image.h"
 #include "terra-error.h"
+#include "terra-media-info.h"
 #include "terra-lab.h"
 #include "terra-os-db.h"
 
@@ -413,20 +414,6 @@ has_suffix_ci (const char *text,
   return g_str_has_suffix (lower, suffix);
 }
 
-static gboolean
-is_iso9660 (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
-  char magic[5] = { 0 };
-  gsize got = 0;
-
-  return in != NULL &&
-         g_seekable_seek (G_SEEKABLE (in), 32769, G_SEEK_SET, NULL, NULL) &&
-         g_input_stream_read_all (G_INPUT_STREAM (in), magic, sizeof magic, &got, NULL, NULL) &&
-         got == sizeof magic && memcmp (magic, "CD001", 5) == 0;
-}
-
 /* A local file source: installer media (*.iso) or a disk image to overlay. */
 static void
 check_file_source (Reader      *r,
@@ -455,7 +442,7 @@ check_file_source (Reader      *r,
     {
       /* Installer media: the VM gets a blank disk. An ISO 9660 image has
        * "CD001" at byte 32769 (ECMA-119, the primary volume descriptor). */
-      if (!is_iso9660 (vm->source))
+      if (!terra_iso9660_probe (vm->source, NULL, NULL))
         NODE_PROBLEM (r, node, _("source “%s” is named .iso but is not an ISO 9660 disc image"), text);
       return;
     }

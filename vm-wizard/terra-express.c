@@ -19,6 +19,7 @@
 
 #include "terra-error.h"
 #include "terra-express.h"
+#include "terra-media-info.h"
 
 /*
  * How it works (as GNOME Boxes and virt-install do it): libosinfo has, for
@@ -578,23 +579,6 @@ installer_paths (OsinfoOs     *os,
   return FALSE;
 }
 
-/* The ISO's volume id (ECMA-119 8.4.6: 32 characters at byte 40 of the
- * primary volume descriptor, sector 16), trailing spaces cut, or NULL. */
-static char *
-iso_volume_id (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
-  char id[33] = { 0 };
-  gsize n = 0;
-
-  if (in == NULL || !g_seekable_seek (G_SEEKABLE (in), 16 * 2048 + 40, G_SEEK_SET, NULL, NULL) ||
-      !g_input_stream_read_all (G_INPUT_STREAM (in), id, 32, &n, NULL, NULL) || n != 32)
-    return NULL;
-  g_strchomp (id);
-  return *id != '\0' ? g_strdup (id) : NULL;
-}
-
 /* @label for a dracut/Anaconda "hd:LABEL=" argument: spaces and
  * characters outside [A-Za-z0-9._-] as \xNN (dracut's label escaping). */
 static char *
@@ -781,8 +765,8 @@ terra_express_prepare_sync (OsinfoOs                 *os,
     {
       /* Anaconda booted by its kernel alone must be told where its disc
        * is (isolinux does it otherwise). */
-      g_autofree char *volume_id = iso_volume_id (media_path);
-      if (volume_id != NULL)
+      g_autofree char *volume_id = NULL;
+      if (terra_iso9660_probe (media_path, &volume_id, NULL) && volume_id != NULL)
         {
           g_autofree char *label = escape_label (volume_id);
           char *longer = g_strdup_printf ("%s inst.stage2=hd:LABEL=%s", setup->cmdline, label);

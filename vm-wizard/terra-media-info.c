@@ -42,6 +42,49 @@ G_DEFINE_FINAL_TYPE (TerraMediaInfo, terra_media_info, G_TYPE_OBJECT)
  * sectors); its byte 0 is the type, bytes 1–5 are "CD001" (ECMA-119 §8.4). */
 #define ISO9660_PVD_OFFSET (16 * 2048)
 
+/**
+ * terra_iso9660_probe:
+ * @path: a file
+ * @volume_id: (out) (optional) (transfer full) (nullable): the volume id
+ *   (ECMA-119 8.4.6: 32 characters at byte 40 of the primary volume
+ *   descriptor), trailing spaces cut; %NULL when blank or not ISO 9660
+ * @error: a #GIOError when @path cannot be opened
+ *
+ * Whether @path is an ISO 9660 image: "CD001" in the primary volume
+ * descriptor at sector 16 (2048-byte sectors, ECMA-119 8.4). Reads 72
+ * bytes; a file too short to hold the descriptor is not ISO 9660 (no
+ * error).
+ *
+ * Returns: %TRUE for an ISO 9660 image
+ */
+gboolean
+terra_iso9660_probe (const char  *path,
+                     char       **volume_id,
+                     GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
+  char pvd[72] = { 0 };
+  gsize n = 0;
+
+  if (volume_id != NULL)
+    *volume_id = NULL;
+  if (in == NULL)
+    return FALSE;
+  if (!g_seekable_seek (G_SEEKABLE (in), ISO9660_PVD_OFFSET, G_SEEK_SET, NULL, NULL) ||
+      !g_input_stream_read_all (G_INPUT_STREAM (in), pvd, sizeof pvd, &n, NULL, NULL) ||
+      n != sizeof pvd || memcmp (pvd + 1, "CD001", 5) != 0)
+    return FALSE;
+  if (volume_id != NULL)
+    {
+      g_autofree char *id = g_strndup (pvd + 40, 32);
+      g_strchomp (id);
+      if (*id != '\0')
+        *volume_id = g_steal_pointer (&id);
+    }
+  return TRUE;
+}
+
 static void
 terra_media_info_finalize (GObject *object)
 {

@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 #define TERRA_TYPE_MEDIA_INFO (terra_media_info_get_type ())
 G_DECLARE_FINAL_TYPE (TerraMediaInfo, terra_media_info, TERRA, MEDIA_INFO, GObject)
 
+gboolean        terra_iso9660_probe             (const char          *path,
+                                                 char               **volume_id,
+                                                 GError             **error);
 TerraMediaInfo *terra_media_info_detect_sync     (const char          *path,
                                                   GCancellable        *cancellable,
                                                   GError             **error);

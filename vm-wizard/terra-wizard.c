@@ -619,22 +619,15 @@ on_inspected (GObject      *source,
     terra_budget_snapshot_query_async (self->connection, self->cancellable, on_budget, g_object_ref (self));
 }
 
-/* ISO 9660 ("CD001" at byte 32769, ECMA-119): installer media; anything
- * else is tried as a disk image to import. */
+/* ISO 9660 (terra_iso9660_probe()): installer media; anything else is
+ * tried as a disk image to import. A file that cannot be opened goes to
+ * detection, which says why. */
 static gboolean
-is_iso9660 (const char *path)
+is_installer_media (const char *path)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
-  char magic[5] = { 0 };
-  gsize n = 0;
+  g_autoptr(GError) error = NULL;
 
-  if (in == NULL)
-    return TRUE;  /* detection says why it cannot be read */
-  if (!g_seekable_seek (G_SEEKABLE (in), 32769, G_SEEK_SET, NULL, NULL) ||
-      !g_input_stream_read_all (G_INPUT_STREAM (in), magic, 5, &n, NULL, NULL) || n != 5)
-    return g_str_has_suffix (path, ".iso");
-  return memcmp (magic, "CD001", 5) == 0 || g_str_has_suffix (path, ".iso");
+  return terra_iso9660_probe (path, NULL, &error) || error != NULL || g_str_has_suffix (path, ".iso");
 }
 
 /**
@@ -677,7 +670,7 @@ terra_wizard_set_file (TerraWizard *self,
   gtk_label_set_text (GTK_LABEL (self->busy_step), "");
   gtk_widget_set_visible (self->busy_progress, FALSE);
   set_page (self, "busy");
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || is_iso9660 (path))
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || is_installer_media (path))
     terra_media_info_detect_async (path, self->cancellable, on_detected, g_object_ref (self));
   else
     {
