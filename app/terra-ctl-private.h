@@ -9,6 +9,9 @@
 
 #include "terra-budget.h"
 #include "terra-connection.h"
+#include "terra-machine.h"
+#include "terra-machine-spec.h"
+#include "terra-media-info.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +56,26 @@ gboolean parse_options    (GOptionEntry   *entries,
                            char         ***argv,
                            int             n_positional,
                            int            *exit_code);
+
+/* terra-ctl.c: the machine NAME or UUID names (NOT_FOUND otherwise). */
+TerraMachine *find_machine      (Ctl                    *ctl,
+                                 const char             *name_or_uuid,
+                                 GError                **error);
+/* The machine as a JSON object (what `list --json` prints for each). */
+void          build_machine_json (JsonBuilder           *b,
+                                  TerraMachine          *m);
+/* The machine as one line of `list`. */
+void          print_machine_line (TerraMachine          *m);
+/* A new machine as the budget sees it. */
+void          proposal_for_spec  (TerraProposal         *p,
+                                  const TerraMachineSpec *spec,
+                                  TerraMediaInfo        *media,
+                                  gboolean               start);
+
+/* terra-ctl-create.c */
+int      terra_ctl_cmd_create   (Ctl   *ctl,
+                                 int    argc,
+                                 char **argv);
 
 /* terra-ctl-osinfo.c */
 int      terra_ctl_cmd_osinfo   (Ctl   *ctl,
