@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test-gui-display.sh — `terrarium --open demo` under Xvfb shows the guest's
 # live screen in the Terrarium window, keys typed into the window reach the
-# guest, frames copy only what changed, and reopening the app reconnects the
-# display.
+# guest, clicks (all three buttons, where they are made), the wheel and the
+# Send Key menu reach the guest, frames copy only what changed, and
+# reopening the app reconnects the display.
 #
 # Copyright 2026 The Terrarium authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -47,6 +48,59 @@ stats=$(grep -o 'display: [0-9]* frames, [0-9.]* % of full frames copied' "$work
 echo "# ${stats:-no display statistics in the log}"
 check "frames copy only the damaged parts (under a fifth of the screen a frame, typing)" \
   python3 -c 'import re,sys; m=re.search(r"(\d+) frames, ([\d.]+) %", sys.argv[1]); assert m and int(m.group(1)) >= 32 and float(m.group(2)) < 20' "$stats"
+# The pointer: the guest prints its tablet's buttons (with the position, in
+# per cent of its screen) and wheel, and key chords ("lab input", evdev).
+xdotool type --delay 80 "run lab input"
+xdotool key Return
+check "the guest reads its input devices" wait_for_window_text "INPUT READY" 30 guest
+# The display fills the window below the header bar; the guest's screen is
+# letterboxed and centred in it, so the window's middle row is the guest's
+# middle row. Click at a quarter and three quarters of the width.
+mid=$(( HEIGHT / 2 + 26 ))
+xdotool mousemove --window "$win" $(( WIDTH / 4 )) "$mid" click 1
+sleep 0.3
+xdotool mousemove --window "$win" $(( WIDTH * 3 / 4 )) "$mid" click 3
+sleep 0.3
+xdotool click 2
+sleep 0.3
+xdotool click 4
+sleep 0.3
+xdotool click 5
+check "a left click reaches the guest" wait_for_window_text "INPUT BUTTON LEFT AT" 30 guest
+ocr=$(bash "$fixtures/ocr-screen.sh" "$work/gui-last.png" guest 2>/dev/null || true)
+echo "$ocr" | grep INPUT | sed 's/^/# guest: /'
+# Where the clicks land, as the guest reads it: x ≈ 25 % and 75 %, y ≈ 50 %.
+near() { # near LINE_PATTERN X Y: the guest printed a position within 4 % of X, Y
+  echo "$ocr" | grep -o "$1 AT [0-9]* [0-9]*" | head -1 |
+    awk -v x="$2" -v y="$3" '{ dx = $(NF-1) - x; dy = $NF - y; exit !(dx*dx <= 16 && dy*dy <= 16) }'
+}
+check "the left click lands where it was made (25 %, 50 % of the guest's screen)" near "BUTTON LEFT" 25 50
+check "the right click reaches the guest where it was made (75 %, 50 %)" near "BUTTON RIGHT" 75 50
+check "the middle button reaches the guest" grep -q "BUTTON MIDDLE" <<<"$ocr"
+check "the wheel reaches the guest (up and down)" bash -c 'grep -q "WHEEL UP" <<<"$1" && grep -q "WHEEL DOWN" <<<"$1"' _ "$ocr"
+# Send Key (the window's menu, then its submenu): Ctrl+Alt+Backspace and
+# Print Screen, which a desktop would keep for itself.
+menu_item() { # menu_item TEXT: click the open menu's item labelled TEXT
+  local y
+  shot "$work/menu.png"
+  convert "$work/menu.png" -colorspace Gray -resize 300% -threshold 88% "$work/menu-ocr.png"
+  y=$(tesseract "$work/menu-ocr.png" stdout --psm 11 tsv 2>/dev/null |
+        awk -F'\t' -v w="$1" 'index($12, w) { print int(($8 + $10 / 2) / 3); exit }')
+  [ -n "$y" ] || { echo "# no '$1' in the menu"; return 1; }
+  xdotool mousemove 780 "$y" click 1
+  sleep 0.7
+}
+send_key() { # send_key WORD: the window menu → Send Key → the item with WORD
+  xdotool mousemove --window "$win" $(( WIDTH - 142 )) 28 click 1
+  sleep 0.8
+  menu_item Key && menu_item "$1"
+}
+send_key Backspace
+check "Send Key → Ctrl+Alt+Backspace reaches the guest" wait_for_window_text "INPUT KEYS CTRL ALT BACKSPACE" 30 guest
+send_key Print
+check "Send Key → Print Screen reaches the guest" wait_for_window_text "INPUT KEYS PRINT" 30 guest
+cp "$work/gui-last.png" "$work/gui-input.png"
+
 check "the guest's own screen shows the typed line (seen through SPICE)" \
   wait_for_screen demo "ECHO: typed in gui" 30
 
