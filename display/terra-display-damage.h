@@ -85,6 +85,16 @@ terra_damage_add (TerraDamage *damage,
 
   if (x2 <= x1 || y2 <= y1)
     return;
+  /* Nothing to add when a rectangle already covers it; drop the ones it
+   * covers (so no pixel is copied twice for the usual repaints). */
+  for (guint i = 0; i < damage->n_rects; i++)
+    {
+      const TerraDamageRect *r = &damage->rects[i];
+      if (r->x <= x1 && r->y <= y1 && r->x + r->width >= x2 && r->y + r->height >= y2)
+        return;
+      if (x1 <= r->x && y1 <= r->y && x2 >= r->x + r->width && y2 >= r->y + r->height)
+        damage->rects[i--] = damage->rects[--damage->n_rects];
+    }
   if (damage->n_rects < TERRA_DAMAGE_MAX_RECTS)
     {
       damage->rects[damage->n_rects++] = (TerraDamageRect) { x1, y1, x2 - x1, y2 - y1 };

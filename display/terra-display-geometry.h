@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include <math.h>
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -17,6 +19,9 @@ typedef struct {
   double scale;  /* widget pixels per guest pixel */
 } TerraDisplayFit;
 
+/* Up-scaling by less than this fraction shows the guest 1:1 instead. */
+#define TERRA_DISPLAY_SNAP 0.1
+
 /**
  * terra_display_fit:
  * @widget_w: widget width (logical pixels)
@@ -26,6 +31,9 @@ typedef struct {
  *
  * Scales the guest to fill the widget as far as its aspect ratio allows
  * (up or down), centred, with bars on the two remaining sides (letterbox).
+ * A guest just smaller than the widget (less than TERRA_DISPLAY_SNAP, 10 %)
+ * is shown at its own size, centred on whole pixels: blowing it up by a few
+ * per cent would only blur its text (and cost a filtered scale a frame).
  * A zero or negative size gives the identity (scale 1 at the origin).
  *
  * Returns: where the guest image goes
@@ -41,6 +49,13 @@ terra_display_fit (double widget_w,
   if (guest_w <= 0 || guest_h <= 0 || widget_w <= 0 || widget_h <= 0)
     return fit;
   fit.scale = MIN (widget_w / guest_w, widget_h / guest_h);
+  if (fit.scale >= 1.0 && fit.scale < 1.0 + TERRA_DISPLAY_SNAP)
+    {
+      fit.scale = 1.0;
+      fit.x = floor ((widget_w - guest_w) / 2.0);
+      fit.y = floor ((widget_h - guest_h) / 2.0);
+      return fit;
+    }
   fit.x = (widget_w - guest_w * fit.scale) / 2.0;
   fit.y = (widget_h - guest_h * fit.scale) / 2.0;
   return fit;

@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib/gi18n.h>
 
 #include "terra-display-damage.h"
@@ -44,6 +46,22 @@ struct _TerraDisplayView
   guint64              frames;         /* … over this many frames */
   GtkWidget           *placeholder;   /* GtkLabel shown until READY */
   TerraDisplayFit      fit;
+  /* Latency, for bench/display: when the oldest damage not yet in a frame
+   * arrived, and (once a snapshot took it) when the damage of the frame
+   * being painted did (monotonic µs). Written to $TERRARIUM_DISPLAY_BENCH_LOG
+   * after each paint, when that is set. */
+  gint64               damage_since;
+  gint64               painting_since;
+  guint64              painting_pixels;
+  FILE                *bench_log;
+  /* The cairo renderer (no GL): the guest's surface itself, wrapped as an
+   * xRGB cairo image (cairo ignores the X byte); painted through a cairo
+   * node in the same frame it was snapshot in, so nothing is copied. */
+  gboolean             cairo_renderer;
+  cairo_surface_t     *canvas;
+  const guint8        *canvas_pixels;
+  GdkFrameClock       *frame_clock;
+  gulong               after_paint_id;
 };
 
 G_DEFINE_FINAL_TYPE (TerraDisplayView, terra_display_view, GTK_TYPE_WIDGET)
@@ -101,6 +119,8 @@ on_damage (TerraDisplayView *self,
 {
   terra_damage_add (&self->pending[0], x, y, w, h);
   terra_damage_add (&self->pending[1], x, y, w, h);
+  if (self->damage_since == 0)
+    self->damage_since = g_get_monotonic_time ();
   self->stale = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -174,6 +194,8 @@ frame_buffer_drop (FrameBuffer *b)
 static void
 free_buffers (TerraDisplayView *self)
 {
+  g_clear_pointer (&self->canvas, cairo_surface_destroy);
+  self->canvas_pixels = NULL;
   g_clear_object (&self->texture);
   g_clear_pointer (&self->buffers[0], frame_buffer_drop);
   g_clear_pointer (&self->buffers[1], frame_buffer_drop);
@@ -245,7 +267,10 @@ ensure_texture (TerraDisplayView *self)
       terra_damage_reset (&self->pending[next], width, height, TRUE);
     }
   buffer = self->buffers[next];
-  self->copied_pixels += copy_damage (buffer->data, pixels, stride, &self->pending[next]);
+  self->painting_pixels = copy_damage (buffer->data, pixels, stride, &self->pending[next]);
+  self->copied_pixels += self->painting_pixels;
+  self->painting_since = self->damage_since != 0 ? self->damage_since : g_get_monotonic_time ();
+  self->damage_since = 0;
   self->frames++;
   if (self->frames >= 8 && (self->frames & (self->frames - 1)) == 0)
     /* 8, 16, 32, … frames: how much of each frame was copied. */
@@ -256,7 +281,62 @@ ensure_texture (TerraDisplayView *self)
 
   buffer->users++;
   bytes = g_bytes_new_with_free_func (buffer->data, size, frame_buffer_unuse, buffer);
-  self->texture = gdk_memory_texture_new (width, height, GDK_MEMORY_B8G8R8A8, bytes, (gsize)width * 4);
+  self->texture = gdk_memory_texture_new (width, height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, (gsize)width * 4);
+}
+
+/* The cairo renderer's frame: a cairo node that paints the guest's surface
+ * directly (GTK 4.8's cairo renderer turns every new memory texture into a
+ * cairo image through floats, which cost more than everything else here).
+ * The node is rendered in this same frame, before SPICE can write the
+ * surface again (both run on this thread); if GTK repaints it later, it
+ * shows the surface as it is then, which is no older. */
+static void
+snapshot_canvas (TerraDisplayView *self,
+                 GtkSnapshot      *snapshot,
+                 double            w,
+                 double            h)
+{
+  int width, height;
+  gsize stride;
+  const guint8 *pixels = terra_display_session_get_pixels (self->session, &width, &height, &stride);
+  cairo_t *cr;
+
+  if (pixels == NULL || width <= 0 || height <= 0)
+    return;
+  if (self->canvas == NULL || pixels != self->canvas_pixels
+      || width != cairo_image_surface_get_width (self->canvas)
+      || height != cairo_image_surface_get_height (self->canvas))
+    {
+      g_clear_pointer (&self->canvas, cairo_surface_destroy);
+      self->canvas = cairo_image_surface_create_for_data ((guint8 *)pixels, CAIRO_FORMAT_RGB24,
+                                                          width, height, (int)stride);
+      self->canvas_pixels = pixels;
+    }
+  self->buffer_width = width;
+  self->buffer_height = height;
+  if (self->stale)
+    {
+      /* statistics and the benchmark's latency, as for textures */
+      self->painting_pixels = (guint64)width * height;
+      self->painting_since = self->damage_since != 0 ? self->damage_since : g_get_monotonic_time ();
+      self->damage_since = 0;
+      self->stale = FALSE;
+    }
+  self->fit = terra_display_fit (w, h, width, height);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (self->fit.x, self->fit.y,
+                                                                 width * self->fit.scale,
+                                                                 height * self->fit.scale));
+  cairo_translate (cr, self->fit.x, self->fit.y);
+  cairo_scale (cr, self->fit.scale, self->fit.scale);
+  cairo_set_source_surface (cr, self->canvas, 0, 0);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  /* 1:1 is a plain copy; scaled, bilinear (pixman's fast path) rather than
+   * cairo's default, a convolution when shrinking. */
+  cairo_pattern_set_filter (cairo_get_source (cr),
+                            self->fit.scale == 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_BILINEAR);
+  cairo_paint (cr);
+  cairo_destroy (cr);
 }
 
 static void
@@ -272,16 +352,21 @@ terra_display_view_snapshot (GtkWidget   *widget,
 
   if (self->session != NULL && terra_display_session_get_state (self->session) == TERRA_DISPLAY_STATE_READY)
     {
-      ensure_texture (self);
-      if (self->texture != NULL)
+      if (self->cairo_renderer)
+        snapshot_canvas (self, snapshot, w, h);
+      else
         {
-          int gw = gdk_texture_get_width (self->texture);
-          int gh = gdk_texture_get_height (self->texture);
+          ensure_texture (self);
+          if (self->texture != NULL)
+            {
+              int gw = gdk_texture_get_width (self->texture);
+              int gh = gdk_texture_get_height (self->texture);
 
-          self->fit = terra_display_fit (w, h, gw, gh);
-          gtk_snapshot_append_texture (snapshot, self->texture,
-                                       &GRAPHENE_RECT_INIT (self->fit.x, self->fit.y,
-                                                            gw * self->fit.scale, gh * self->fit.scale));
+              self->fit = terra_display_fit (w, h, gw, gh);
+              gtk_snapshot_append_texture (snapshot, self->texture,
+                                           &GRAPHENE_RECT_INIT (self->fit.x, self->fit.y,
+                                                                gw * self->fit.scale, gh * self->fit.scale));
+            }
         }
     }
 
@@ -310,6 +395,60 @@ terra_display_view_measure (GtkWidget      *widget,
 {
   *minimum = 64;
   *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 1024 : 768;
+}
+
+/* --- benchmark log -------------------------------------------------------- */
+
+/* After the frame clock painted (GSK rendered the frame): one line per
+ * presented frame — "MONOTONIC_US LATENCY_US PIXELS_COPIED" — where the
+ * latency runs from the oldest damage in the frame to now. */
+static void
+on_after_paint (GdkFrameClock    *clock,
+                TerraDisplayView *self)
+{
+  gint64 now;
+
+  if (self->painting_since == 0 || self->bench_log == NULL)
+    return;
+  now = g_get_monotonic_time ();
+  fprintf (self->bench_log, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+           now, now - self->painting_since, self->painting_pixels);
+  fflush (self->bench_log);
+  self->painting_since = 0;
+}
+
+static void
+terra_display_view_realize (GtkWidget *widget)
+{
+  TerraDisplayView *self = TERRA_DISPLAY_VIEW (widget);
+  const char *log = g_getenv ("TERRARIUM_DISPLAY_BENCH_LOG");
+
+  GTK_WIDGET_CLASS (terra_display_view_parent_class)->realize (widget);
+  self->cairo_renderer = GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (gtk_widget_get_native (widget)));
+  g_debug ("display: drawing with %s", self->cairo_renderer ? "cairo, straight from the guest’s surface"
+                                                            : "memory textures, copying only what changed");
+  if (log != NULL && *log != '\0' && self->bench_log == NULL)
+    self->bench_log = fopen (log, "a");
+  if (self->bench_log != NULL)
+    {
+      self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+      self->after_paint_id = g_signal_connect (self->frame_clock, "after-paint",
+                                               G_CALLBACK (on_after_paint), self);
+    }
+}
+
+static void
+terra_display_view_unrealize (GtkWidget *widget)
+{
+  TerraDisplayView *self = TERRA_DISPLAY_VIEW (widget);
+
+  if (self->frame_clock != NULL)
+    {
+      g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+      g_clear_object (&self->frame_clock);
+    }
+  g_clear_pointer (&self->bench_log, fclose);
+  GTK_WIDGET_CLASS (terra_display_view_parent_class)->unrealize (widget);
 }
 
 /* --- input ---------------------------------------------------------------- */
@@ -357,10 +496,9 @@ move_pointer (TerraDisplayView *self,
 {
   int gx, gy;
 
-  if (self->session == NULL || self->texture == NULL)
+  if (self->session == NULL || self->buffer_width <= 0 || self->buffer_height <= 0)
     return;
-  terra_display_fit_to_guest (&self->fit, x, y, gdk_texture_get_width (self->texture),
-                              gdk_texture_get_height (self->texture), &gx, &gy);
+  terra_display_fit_to_guest (&self->fit, x, y, self->buffer_width, self->buffer_height, &gx, &gy);
   terra_display_session_pointer_move (self->session, gx, gy);
 }
 
@@ -460,6 +598,8 @@ terra_display_view_class_init (TerraDisplayViewClass *klass)
   widget_class->snapshot = terra_display_view_snapshot;
   widget_class->size_allocate = terra_display_view_size_allocate;
   widget_class->measure = terra_display_view_measure;
+  widget_class->realize = terra_display_view_realize;
+  widget_class->unrealize = terra_display_view_unrealize;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, TERRA_TYPE_DISPLAY_SESSION,

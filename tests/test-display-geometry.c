@@ -31,6 +31,37 @@ test_letterbox (void)
   g_assert_cmpfloat (fit.y, ==, 0);
 }
 
+/* A guest a little smaller than the widget is shown 1:1 (crisp), centred on
+ * whole pixels; a downscale never snaps (it would crop the guest), and a
+ * clearly bigger widget still scales up. */
+static void
+test_snap (void)
+{
+  int gx, gy;
+  /* 1280×800 in a 1290×868 widget: would be ×1.0078. */
+  TerraDisplayFit fit = terra_display_fit (1290, 868, 1280, 800);
+
+  g_assert_cmpfloat (fit.scale, ==, 1.0);
+  g_assert_cmpfloat (fit.x, ==, 5);
+  g_assert_cmpfloat (fit.y, ==, 34);
+  g_assert_true (terra_display_fit_to_guest (&fit, 5 + 640, 34 + 400, 1280, 800, &gx, &gy));
+  g_assert_cmpint (gx, ==, 640);
+  g_assert_cmpint (gy, ==, 400);
+
+  /* odd bars: whole pixels */
+  fit = terra_display_fit (1291, 869, 1280, 800);
+  g_assert_cmpfloat (fit.x, ==, 5);
+  g_assert_cmpfloat (fit.y, ==, 34);
+
+  /* ×0.99: scaled down, never cropped */
+  fit = terra_display_fit (1267.2, 792, 1280, 800);
+  g_assert_cmpfloat_with_epsilon (fit.scale, 0.99, 1e-9);
+
+  /* ×1.25: scaled up */
+  fit = terra_display_fit (1000, 750, 800, 600);
+  g_assert_cmpfloat_with_epsilon (fit.scale, 1.25, 1e-9);
+}
+
 static void
 test_degenerate (void)
 {
@@ -143,6 +174,31 @@ test_damage_clamp (void)
     }
 }
 
+/* Rectangles inside others are not kept twice: a repaint of what is already
+ * damaged adds nothing, and a bigger one replaces those it covers. */
+static void
+test_damage_contained (void)
+{
+  TerraDamage d;
+
+  terra_damage_reset (&d, 1024, 768, FALSE);
+  terra_damage_add (&d, 100, 100, 50, 50);
+  terra_damage_add (&d, 110, 110, 10, 10);      /* inside */
+  terra_damage_add (&d, 100, 100, 50, 50);      /* the same */
+  g_assert_cmpuint (d.n_rects, ==, 1);
+  terra_damage_add (&d, 300, 300, 10, 10);
+  terra_damage_add (&d, 0, 0, 200, 200);        /* covers the first */
+  g_assert_cmpuint (d.n_rects, ==, 2);
+  g_assert_cmpuint (terra_damage_area (&d), ==, 200 * 200 + 10 * 10);
+
+  /* A whole-surface repaint after a clamp stays one rectangle. */
+  terra_damage_reset (&d, 1024, 768, TRUE);
+  for (int i = 0; i < 100; i++)
+    terra_damage_add (&d, (i * 64) % 1024, (i * 48) % 768, 64, 48);
+  g_assert_cmpuint (d.n_rects, ==, 1);
+  g_assert_cmpuint (terra_damage_area (&d), ==, 1024 * 768);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -150,8 +206,10 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/display-geometry/letterbox", test_letterbox);
   g_test_add_func ("/display-geometry/degenerate", test_degenerate);
+  g_test_add_func ("/display-geometry/snap", test_snap);
   g_test_add_func ("/display-geometry/pointer-mapping", test_pointer_mapping);
   g_test_add_func ("/display-damage/clip", test_damage_clip);
   g_test_add_func ("/display-damage/clamp", test_damage_clamp);
+  g_test_add_func ("/display-damage/contained", test_damage_contained);
   return g_test_run ();
 }

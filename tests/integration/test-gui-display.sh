@@ -19,7 +19,10 @@ start_xvfb
 ctl create --media "$iso" --name demo --memory 512 --vcpus 1 --disk 1 --start >/dev/null || die "create failed"
 wait_for_screen demo "TERRARIUM GUEST READY" 90 || die "the guest did not boot"
 
-G_MESSAGES_DEBUG=terra-display start_gui --open demo
+# First with GTK's GL renderer (Mesa's llvmpipe here): frames are memory
+# textures that copy only what changed; the reopen below uses the cairo
+# renderer, which paints straight from the guest's surface.
+GSK_RENDERER=gl G_MESSAGES_DEBUG=terra-display start_gui --open demo
 check "the window shows the guest's live screen" wait_for_window_text "TERRARIUM GUEST READY" 60 guest
 cp "$work/gui-last.png" "$work/gui-window.png" 2>/dev/null || true
 
@@ -105,10 +108,13 @@ check "the guest's own screen shows the typed line (seen through SPICE)" \
   wait_for_screen demo "ECHO: typed in gui" 30
 
 # Close and reopen: the guest keeps running, the display reconnects.
+check "with GL, the display draws memory textures" grep -q "drawing with memory textures" "$work/gui.log"
 stop_gui
 check "the guest keeps running without the app" test "$(machine_state demo)" = running
-start_gui --open demo
+G_MESSAGES_DEBUG=terra-display start_gui --open demo
 check "reopening the app reconnects the display" wait_for_window_text "ECHO: typed in gui" 60 guest
+check "with the cairo renderer, the display paints from the guest's surface" \
+  grep -q "drawing with cairo" "$work/gui.log"
 check "no guest display listens on a TCP port" bash -c '! ss -ltnpH | grep -q qemu'
 
 sed 's/^/# gui: /' "$work/gui.log" | tail -20
