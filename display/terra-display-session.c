@@ -17,6 +17,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n.h>
 #include <spice-client.h>
+#include <spice/vd_agent.h>
 
 #include "terra-display-session.h"
 #include "terra-error.h"
@@ -86,6 +87,10 @@ enum {
   SIGNAL_SURFACE_CHANGED,
   SIGNAL_DAMAGE,
   SIGNAL_CURSOR_CHANGED,
+  SIGNAL_CLIPBOARD_GRABBED,
+  SIGNAL_CLIPBOARD_RELEASED,
+  SIGNAL_CLIPBOARD_REQUESTED,
+  SIGNAL_CLIPBOARD_RECEIVED,
   N_SIGNALS
 };
 
@@ -322,6 +327,196 @@ on_agent_update (SpiceChannel *channel,
     }
 }
 
+/* --- clipboard (the guest agent's side) -------------------------------------- */
+
+static gboolean
+on_clipboard_grab (SpiceMainChannel *main,
+                   guint             selection,
+                   guint32          *types,
+                   guint             n_types,
+                   gpointer          user_data)
+{
+  g_autoptr(GArray) array = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n_types);
+
+  g_array_append_vals (array, types, n_types);
+  g_signal_emit (user_data, signals[SIGNAL_CLIPBOARD_GRABBED], 0, selection, array);
+  return TRUE;
+}
+
+static void
+on_clipboard_release (SpiceMainChannel *main,
+                      guint             selection,
+                      gpointer          user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_CLIPBOARD_RELEASED], 0, selection);
+}
+
+static gboolean
+on_clipboard_request (SpiceMainChannel *main,
+                      guint             selection,
+                      guint             type,
+                      gpointer          user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_CLIPBOARD_REQUESTED], 0, selection, type);
+  return TRUE;
+}
+
+static void
+on_clipboard_data (SpiceMainChannel *main,
+                   guint             selection,
+                   guint             type,
+                   gpointer          data,
+                   guint             size,
+                   gpointer          user_data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (data, size);
+
+  g_signal_emit (user_data, signals[SIGNAL_CLIPBOARD_RECEIVED], 0, selection, type, bytes);
+}
+
+/**
+ * terra_display_session_clipboard_grab:
+ * @self: a #TerraDisplaySession
+ * @selection: a #TerraSelection
+ * @types: (array length=n_types): the agent clipboard types (#TerraClipboardType)
+ *   the host's clipboard can give, best first
+ * @n_types: how many
+ *
+ * Tells the guest agent that the host owns @selection now; the guest asks
+ * for data through #TerraDisplaySession::clipboard-requested. Does nothing
+ * without an agent.
+ */
+void
+terra_display_session_clipboard_grab (TerraDisplaySession *self,
+                                      guint                selection,
+                                      const guint32       *types,
+                                      guint                n_types)
+{
+  g_return_if_fail (TERRA_IS_DISPLAY_SESSION (self));
+  if (self->main == NULL || !self->agent_connected || n_types == 0)
+    return;
+  spice_main_channel_clipboard_selection_grab (self->main, selection, (guint32 *)types, (int)n_types);
+}
+
+/**
+ * terra_display_session_clipboard_release:
+ * @self: a #TerraDisplaySession
+ * @selection: a #TerraSelection
+ *
+ * Tells the guest agent the host's @selection is empty (or no longer ours
+ * to offer). Does nothing without an agent.
+ */
+void
+terra_display_session_clipboard_release (TerraDisplaySession *self,
+                                         guint                selection)
+{
+  g_return_if_fail (TERRA_IS_DISPLAY_SESSION (self));
+  if (self->main != NULL && self->agent_connected)
+    spice_main_channel_clipboard_selection_release (self->main, selection);
+}
+
+/**
+ * terra_display_session_clipboard_request:
+ * @self: a #TerraDisplaySession
+ * @selection: a #TerraSelection the guest grabbed
+ * @type: a #TerraClipboardType it offered
+ *
+ * Asks the guest agent for its clipboard contents; they arrive through
+ * #TerraDisplaySession::clipboard-received (empty when the guest has none).
+ *
+ * Returns: %FALSE when there is no agent to ask
+ */
+gboolean
+terra_display_session_clipboard_request (TerraDisplaySession *self,
+                                         guint                selection,
+                                         guint                type)
+{
+  g_return_val_if_fail (TERRA_IS_DISPLAY_SESSION (self), FALSE);
+  if (self->main == NULL || !self->agent_connected)
+    return FALSE;
+  spice_main_channel_clipboard_selection_request (self->main, selection, type);
+  return TRUE;
+}
+
+/**
+ * terra_display_session_clipboard_send:
+ * @self: a #TerraDisplaySession
+ * @selection: a #TerraSelection
+ * @type: the #TerraClipboardType the guest asked for
+ * @data: (nullable): the contents in that type (text as the guest wants it:
+ *   see terra_clipboard_text_to_guest()); %NULL sends nothing, which
+ *   answers the guest's request with empty contents
+ *
+ * Answers a #TerraDisplaySession::clipboard-requested. Contents past the
+ * main channel's "max-clipboard" size (spice-glib's limit, 100 MiB by
+ * default) are not sent: the guest gets empty contents and a warning is
+ * logged.
+ */
+void
+terra_display_session_clipboard_send (TerraDisplaySession *self,
+                                      guint                selection,
+                                      guint                type,
+                                      GBytes              *data)
+{
+  int max = -1;
+  gsize size = data != NULL ? g_bytes_get_size (data) : 0;
+
+  g_return_if_fail (TERRA_IS_DISPLAY_SESSION (self));
+  if (self->main == NULL || !self->agent_connected)
+    return;
+  g_object_get (self->main, "max-clipboard", &max, NULL);
+  if (max >= 0 && size > (gsize)max)
+    {
+      g_warning ("Clipboard contents of %" G_GSIZE_FORMAT " bytes are over the limit of %d bytes; not sent to the guest",
+                 size, max);
+      size = 0;
+    }
+  spice_main_channel_clipboard_selection_notify (self->main, selection, type,
+                                                 size > 0 ? g_bytes_get_data (data, NULL) : NULL, size);
+}
+
+/**
+ * terra_display_session_get_guest_crlf:
+ * @self: a #TerraDisplaySession
+ *
+ * Returns: whether the guest agent wants CRLF line ends in text (Windows
+ *   guests; the agent capability VD_AGENT_CAP_GUEST_LINEEND_CRLF)
+ */
+gboolean
+terra_display_session_get_guest_crlf (TerraDisplaySession *self)
+{
+  g_return_val_if_fail (TERRA_IS_DISPLAY_SESSION (self), FALSE);
+  return self->main != NULL && self->agent_connected
+         && spice_main_channel_agent_test_capability (self->main, VD_AGENT_CAP_GUEST_LINEEND_CRLF);
+}
+
+/**
+ * terra_display_session_resize_guest:
+ * @self: a #TerraDisplaySession
+ * @width: the wanted guest screen width, in guest (device) pixels
+ * @height: the wanted height
+ *
+ * Asks the guest agent to set its screen to @width × @height (SPICE monitor
+ * configuration, sent by spice-glib after its own short delay). The agent
+ * does it with the guest's display driver (X RandR under spice-vdagent);
+ * the new size arrives as a new primary surface.
+ *
+ * Returns: %FALSE when there is no agent to ask (the guest keeps its size)
+ */
+gboolean
+terra_display_session_resize_guest (TerraDisplaySession *self,
+                                    int                  width,
+                                    int                  height)
+{
+  g_return_val_if_fail (TERRA_IS_DISPLAY_SESSION (self), FALSE);
+  if (self->main == NULL || !self->agent_connected || width < 64 || height < 64)
+    return FALSE;
+  spice_main_channel_update_display_enabled (self->main, 0, TRUE, FALSE);
+  /* spice-vdagent (X) wants even widths; spice-gtk rounds the same way */
+  spice_main_channel_update_display (self->main, 0, 0, 0, width & ~1, height, TRUE);
+  return TRUE;
+}
+
 /* --- channels and fds ------------------------------------------------------ */
 
 typedef struct {
@@ -441,6 +636,10 @@ on_channel_new (SpiceSession *session,
       g_set_object (&self->main, SPICE_MAIN_CHANNEL (channel));
       g_signal_connect_object (channel, "main-mouse-update", G_CALLBACK (on_mouse_update), self, 0);
       g_signal_connect_object (channel, "main-agent-update", G_CALLBACK (on_agent_update), self, 0);
+      g_signal_connect_object (channel, "main-clipboard-selection-grab", G_CALLBACK (on_clipboard_grab), self, 0);
+      g_signal_connect_object (channel, "main-clipboard-selection-release", G_CALLBACK (on_clipboard_release), self, 0);
+      g_signal_connect_object (channel, "main-clipboard-selection-request", G_CALLBACK (on_clipboard_request), self, 0);
+      g_signal_connect_object (channel, "main-clipboard-selection", G_CALLBACK (on_clipboard_data), self, 0);
       return;  /* the session connects it */
     }
 
@@ -580,6 +779,41 @@ terra_display_session_class_init (TerraDisplaySessionClass *klass)
   signals[SIGNAL_CURSOR_CHANGED] =
     g_signal_new ("cursor-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * TerraDisplaySession::clipboard-grabbed:
+   * @selection: a #TerraSelection
+   * @types: (element-type guint32): the #TerraClipboardType<!-- -->s the guest offers
+   *
+   * The guest's agent owns @selection now.
+   */
+  signals[SIGNAL_CLIPBOARD_GRABBED] =
+    g_signal_new ("clipboard-grabbed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_ARRAY);
+  /** TerraDisplaySession::clipboard-released: @selection: the guest gave it up */
+  signals[SIGNAL_CLIPBOARD_RELEASED] =
+    g_signal_new ("clipboard-released", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  /**
+   * TerraDisplaySession::clipboard-requested:
+   * @selection: a #TerraSelection the host grabbed
+   * @type: the #TerraClipboardType wanted
+   *
+   * The guest pastes: answer with terra_display_session_clipboard_send().
+   */
+  signals[SIGNAL_CLIPBOARD_REQUESTED] =
+    g_signal_new ("clipboard-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /**
+   * TerraDisplaySession::clipboard-received:
+   * @selection: a #TerraSelection
+   * @type: a #TerraClipboardType
+   * @data: the guest's contents (empty when it had none)
+   *
+   * The answer to terra_display_session_clipboard_request().
+   */
+  signals[SIGNAL_CLIPBOARD_RECEIVED] =
+    g_signal_new ("clipboard-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_BYTES);
 }
 
 static void
@@ -718,6 +952,14 @@ terra_display_session_get_mouse_absolute (TerraDisplaySession *self)
 {
   g_return_val_if_fail (TERRA_IS_DISPLAY_SESSION (self), FALSE);
   return self->mouse_absolute;
+}
+
+/** terra_display_session_get_agent_connected: Returns: whether the guest's SPICE agent (spice-vdagent) is connected */
+gboolean
+terra_display_session_get_agent_connected (TerraDisplaySession *self)
+{
+  g_return_val_if_fail (TERRA_IS_DISPLAY_SESSION (self), FALSE);
+  return self->agent_connected;
 }
 
 /**

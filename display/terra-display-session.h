@@ -108,6 +108,25 @@ void                 terra_display_session_pointer_button (TerraDisplaySession *
                                                            gboolean             pressed);
 
 /* Writes the current surface to @path as PNG. TERRA_ERROR_DISPLAY when there is no surface. */
+void                 terra_display_session_clipboard_grab    (TerraDisplaySession *self,
+                                                              guint                selection,
+                                                              const guint32       *types,
+                                                              guint                n_types);
+void                 terra_display_session_clipboard_release (TerraDisplaySession *self,
+                                                              guint                selection);
+gboolean             terra_display_session_clipboard_request (TerraDisplaySession *self,
+                                                              guint                selection,
+                                                              guint                type);
+void                 terra_display_session_clipboard_send    (TerraDisplaySession *self,
+                                                              guint                selection,
+                                                              guint                type,
+                                                              GBytes              *data);
+gboolean             terra_display_session_get_guest_crlf    (TerraDisplaySession *self);
+gboolean             terra_display_session_resize_guest      (TerraDisplaySession *self,
+                                                              int                  width,
+                                                              int                  height);
+gboolean             terra_display_session_get_agent_connected (TerraDisplaySession *self);
+
 gboolean             terra_display_session_save_png     (TerraDisplaySession    *self,
                                                          const char             *path,
                                                          GError                **error);

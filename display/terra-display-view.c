@@ -21,6 +21,7 @@
 
 #include <glib/gi18n.h>
 
+#include "terra-display-clipboard.h"
 #include "terra-display-damage.h"
 #include "terra-display-geometry.h"
 #include "terra-display-view.h"
@@ -58,6 +59,12 @@ struct _TerraDisplayView
    * xRGB cairo image (cairo ignores the X byte); painted through a cairo
    * node in the same frame it was snapshot in, so nothing is copied. */
   gboolean             cairo_renderer;
+  /* Guest integration (spice-vdagent): the clipboards, and the guest's
+   * screen resized to the widget, 400 ms after the last change. */
+  TerraDisplayClipboard *clipboard;
+  guint                resize_id;
+  int                  wanted_width;
+  int                  wanted_height;
   cairo_surface_t     *canvas;
   const guint8        *canvas_pixels;
   GdkFrameClock       *frame_clock;
@@ -373,6 +380,41 @@ terra_display_view_snapshot (GtkWidget   *widget,
   gtk_widget_snapshot_child (widget, self->placeholder, snapshot);
 }
 
+static gboolean
+resize_guest_now (gpointer user_data)
+{
+  TerraDisplayView *self = user_data;
+
+  self->resize_id = 0;
+  if (self->session != NULL
+      && (self->wanted_width != terra_display_session_get_width (self->session)
+          || self->wanted_height != terra_display_session_get_height (self->session)))
+    {
+      g_debug ("display: asking the guest for %d×%d", self->wanted_width, self->wanted_height);
+      terra_display_session_resize_guest (self->session, self->wanted_width, self->wanted_height);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* With an agent in the guest, its screen follows the widget's size in
+ * device pixels (GTK 4.8 has integer scale factors only), once the size
+ * has settled; without one, the guest is scaled to fit. */
+static void
+schedule_guest_resize (TerraDisplayView *self)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  int w = gtk_widget_get_width (GTK_WIDGET (self)) * scale;
+  int h = gtk_widget_get_height (GTK_WIDGET (self)) * scale;
+
+  if (self->session == NULL || !terra_display_session_get_agent_connected (self->session)
+      || w < 64 || h < 64)
+    return;
+  self->wanted_width = w;
+  self->wanted_height = h;
+  g_clear_handle_id (&self->resize_id, g_source_remove);
+  self->resize_id = g_timeout_add (400, resize_guest_now, self);
+}
+
 static void
 terra_display_view_size_allocate (GtkWidget *widget,
                                   int        width,
@@ -382,6 +424,7 @@ terra_display_view_size_allocate (GtkWidget *widget,
   TerraDisplayView *self = TERRA_DISPLAY_VIEW (widget);
 
   gtk_widget_allocate (self->placeholder, width, height, baseline, NULL);
+  schedule_guest_resize (self);
 }
 
 static void
@@ -689,6 +732,8 @@ terra_display_view_set_session (TerraDisplayView    *self,
       terra_display_session_release_keys (self->session);
       g_signal_handlers_disconnect_by_data (self->session, self);
     }
+  g_clear_object (&self->clipboard);
+  g_clear_handle_id (&self->resize_id, g_source_remove);
   g_set_object (&self->session, session);
   free_buffers (self);
   self->stale = TRUE;
@@ -698,6 +743,9 @@ terra_display_view_set_session (TerraDisplayView    *self,
       g_signal_connect_swapped (session, "surface-changed", G_CALLBACK (on_surface_changed), self);
       g_signal_connect_swapped (session, "damage", G_CALLBACK (on_damage), self);
       g_signal_connect_swapped (session, "cursor-changed", G_CALLBACK (on_cursor_changed), self);
+      g_signal_connect_swapped (session, "notify::agent-connected", G_CALLBACK (schedule_guest_resize), self);
+      self->clipboard = terra_display_clipboard_new (session, gtk_widget_get_clipboard (GTK_WIDGET (self)),
+                                                     gtk_widget_get_primary_clipboard (GTK_WIDGET (self)));
     }
   update_placeholder (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
