@@ -440,6 +440,6 @@ terra_display_clipboard_new (TerraDisplaySession *session,
   g_signal_connect_swapped (session, "clipboard-released", G_CALLBACK (on_released), self);
   g_signal_connect_swapped (session, "clipboard-requested", G_CALLBACK (on_requested), self);
   g_signal_connect_swapped (session, "clipboard-received", G_CALLBACK (on_received), self);
-  g_signal_connect_swapped (session, "notify::agent-connected", G_CALLBACK (on_agent), self);
+  g_signal_connect_swapped (session, "agent-changed", G_CALLBACK (on_agent), self);
   return self;
 }

@@ -91,6 +91,7 @@ enum {
   SIGNAL_CLIPBOARD_RELEASED,
   SIGNAL_CLIPBOARD_REQUESTED,
   SIGNAL_CLIPBOARD_RECEIVED,
+  SIGNAL_AGENT_CHANGED,
   N_SIGNALS
 };
 
@@ -325,9 +326,20 @@ on_agent_update (SpiceChannel *channel,
       self->agent_connected = connected;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AGENT_CONNECTED]);
     }
+  /* also when only its capabilities arrived */
+  g_signal_emit (self, signals[SIGNAL_AGENT_CHANGED], 0);
 }
 
 /* --- clipboard (the guest agent's side) -------------------------------------- */
+
+/* The agent takes clipboard grabs once it announced clipboard by demand
+ * (every spice-vdagent since 0.6). */
+static gboolean
+agent_clipboard_ready (TerraDisplaySession *self)
+{
+  return self->main != NULL && self->agent_connected
+         && spice_main_channel_agent_test_capability (self->main, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND);
+}
 
 static gboolean
 on_clipboard_grab (SpiceMainChannel *main,
@@ -393,7 +405,7 @@ terra_display_session_clipboard_grab (TerraDisplaySession *self,
                                       guint                n_types)
 {
   g_return_if_fail (TERRA_IS_DISPLAY_SESSION (self));
-  if (self->main == NULL || !self->agent_connected || n_types == 0)
+  if (!agent_clipboard_ready (self) || n_types == 0)
     return;
   spice_main_channel_clipboard_selection_grab (self->main, selection, (guint32 *)types, (int)n_types);
 }
@@ -411,7 +423,7 @@ terra_display_session_clipboard_release (TerraDisplaySession *self,
                                          guint                selection)
 {
   g_return_if_fail (TERRA_IS_DISPLAY_SESSION (self));
-  if (self->main != NULL && self->agent_connected)
+  if (agent_clipboard_ready (self))
     spice_main_channel_clipboard_selection_release (self->main, selection);
 }
 
@@ -778,6 +790,14 @@ terra_display_session_class_init (TerraDisplaySessionClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT);
   signals[SIGNAL_CURSOR_CHANGED] =
     g_signal_new ("cursor-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * TerraDisplaySession::agent-changed:
+   *
+   * The guest agent connected, went away or announced its capabilities.
+   */
+  signals[SIGNAL_AGENT_CHANGED] =
+    g_signal_new ("agent-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /**
    * TerraDisplaySession::clipboard-grabbed:

@@ -23,6 +23,7 @@
 
 #include "terra-display-clipboard.h"
 #include "terra-display-damage.h"
+#include "terra-display-gl.h"
 #include "terra-display-geometry.h"
 #include "terra-display-view.h"
 #include "terra-keymap.h"
@@ -62,6 +63,13 @@ struct _TerraDisplayView
   /* Guest integration (spice-vdagent): the clipboards, and the guest's
    * screen resized to the widget, 400 ms after the last change. */
   TerraDisplayClipboard *clipboard;
+  /* GTK's GL renderer: a GtkGLArea child with one texture, into which only
+   * the damage is uploaded (terra-display-gl.c); memory textures are the
+   * fallback when it cannot realize. */
+  GtkWidget           *gl_area;
+  TerraDisplayGl      *gl;
+  TerraDamage          gl_damage;
+  gboolean             gl_failed;
   guint                resize_id;
   int                  wanted_width;
   int                  wanted_height;
@@ -100,6 +108,8 @@ update_placeholder (TerraDisplayView *self)
     }
   gtk_label_set_label (GTK_LABEL (self->placeholder), text ? text : "");
   gtk_widget_set_visible (self->placeholder, text != NULL);
+  if (self->gl_area != NULL)
+    gtk_gl_area_queue_render (GTK_GL_AREA (self->gl_area));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -116,6 +126,10 @@ on_surface_changed (TerraDisplayView *self)
 {
   /* New size or pixels: everything is copied again into new buffers. */
   free_buffers (self);
+  terra_damage_reset (&self->gl_damage, terra_display_session_get_width (self->session),
+                      terra_display_session_get_height (self->session), TRUE);
+  if (self->gl_area != NULL)
+    gtk_gl_area_queue_render (GTK_GL_AREA (self->gl_area));
   self->stale = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -126,6 +140,9 @@ on_damage (TerraDisplayView *self,
 {
   terra_damage_add (&self->pending[0], x, y, w, h);
   terra_damage_add (&self->pending[1], x, y, w, h);
+  terra_damage_add (&self->gl_damage, x, y, w, h);
+  if (self->gl_area != NULL)
+    gtk_gl_area_queue_render (GTK_GL_AREA (self->gl_area));
   if (self->damage_since == 0)
     self->damage_since = g_get_monotonic_time ();
   self->stale = TRUE;
@@ -357,7 +374,9 @@ terra_display_view_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, w, h));
 
-  if (self->session != NULL && terra_display_session_get_state (self->session) == TERRA_DISPLAY_STATE_READY)
+  if (self->gl_area != NULL)
+    gtk_widget_snapshot_child (widget, self->gl_area, snapshot);
+  else if (self->session != NULL && terra_display_session_get_state (self->session) == TERRA_DISPLAY_STATE_READY)
     {
       if (self->cairo_renderer)
         snapshot_canvas (self, snapshot, w, h);
@@ -423,6 +442,8 @@ terra_display_view_size_allocate (GtkWidget *widget,
 {
   TerraDisplayView *self = TERRA_DISPLAY_VIEW (widget);
 
+  if (self->gl_area != NULL)
+    gtk_widget_allocate (self->gl_area, width, height, baseline, NULL);
   gtk_widget_allocate (self->placeholder, width, height, baseline, NULL);
   schedule_guest_resize (self);
 }
@@ -460,6 +481,99 @@ on_after_paint (GdkFrameClock    *clock,
   self->painting_since = 0;
 }
 
+/* --- the GL path ------------------------------------------------------------- */
+
+static gboolean
+drop_gl_area (gpointer user_data)
+{
+  TerraDisplayView *self = user_data;
+
+  g_clear_pointer (&self->gl_area, gtk_widget_unparent);
+  g_debug ("display: drawing with memory textures, copying only what changed");
+  self->stale = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_gl_realize (GtkGLArea        *area,
+               TerraDisplayView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  gtk_gl_area_make_current (area);
+  if (gtk_gl_area_get_error (area) != NULL)
+    error = g_error_copy (gtk_gl_area_get_error (area));
+  else
+    {
+      self->gl = terra_display_gl_new ();
+      if (!terra_display_gl_realize (self->gl, gtk_gl_area_get_context (area), &error))
+        g_clear_pointer (&self->gl, terra_display_gl_free);
+    }
+  if (error != NULL)
+    {
+      /* fall back to memory textures (not from inside this signal) */
+      g_message ("The display cannot use GL (%s); drawing without it", error->message);
+      self->gl_failed = TRUE;
+      g_idle_add (drop_gl_area, g_object_ref (self));
+      return;
+    }
+  if (self->session != NULL)
+    terra_damage_reset (&self->gl_damage, terra_display_session_get_width (self->session),
+                        terra_display_session_get_height (self->session), TRUE);
+}
+
+static void
+on_gl_unrealize (GtkGLArea        *area,
+                 TerraDisplayView *self)
+{
+  if (self->gl == NULL)
+    return;
+  gtk_gl_area_make_current (area);
+  if (gtk_gl_area_get_error (area) == NULL)
+    terra_display_gl_unrealize (self->gl);
+  g_clear_pointer (&self->gl, terra_display_gl_free);
+}
+
+static gboolean
+on_gl_render (GtkGLArea        *area,
+              GdkGLContext     *context,
+              TerraDisplayView *self)
+{
+  int width = 0, height = 0;
+  gsize stride = 0;
+  const guint8 *pixels = NULL;
+  int aw = gtk_widget_get_width (GTK_WIDGET (area));
+  int ah = gtk_widget_get_height (GTK_WIDGET (area));
+  guint64 uploaded;
+
+  if (self->gl == NULL)
+    return FALSE;
+  if (self->session != NULL && terra_display_session_get_state (self->session) == TERRA_DISPLAY_STATE_READY)
+    pixels = terra_display_session_get_pixels (self->session, &width, &height, &stride);
+  if (pixels != NULL && (width != self->gl_damage.surface_width || height != self->gl_damage.surface_height))
+    terra_damage_reset (&self->gl_damage, width, height, TRUE);
+  self->fit = terra_display_fit (aw, ah, width, height);
+  self->buffer_width = pixels != NULL ? width : 0;
+  self->buffer_height = pixels != NULL ? height : 0;
+  uploaded = terra_display_gl_render (self->gl, pixels, width, height, stride, &self->gl_damage, &self->fit,
+                                      aw, ah, gtk_widget_get_scale_factor (GTK_WIDGET (area)));
+  if (pixels != NULL)
+    {
+      terra_damage_reset (&self->gl_damage, width, height, FALSE);
+      self->painting_pixels = uploaded;
+      self->painting_since = self->damage_since != 0 ? self->damage_since : g_get_monotonic_time ();
+      self->damage_since = 0;
+      self->copied_pixels += uploaded;
+      self->frames++;
+      if (self->frames >= 8 && (self->frames & (self->frames - 1)) == 0)
+        g_debug ("display: %" G_GUINT64_FORMAT " frames, %.1f %% of full frames copied",
+                 self->frames, 100.0 * self->copied_pixels / ((double)self->frames * width * height));
+    }
+  return TRUE;
+}
+
 static void
 terra_display_view_realize (GtkWidget *widget)
 {
@@ -468,8 +582,19 @@ terra_display_view_realize (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (terra_display_view_parent_class)->realize (widget);
   self->cairo_renderer = GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (gtk_widget_get_native (widget)));
-  g_debug ("display: drawing with %s", self->cairo_renderer ? "cairo, straight from the guest’s surface"
-                                                            : "memory textures, copying only what changed");
+  if (!self->cairo_renderer && !self->gl_failed && self->gl_area == NULL)
+    {
+      self->gl_area = gtk_gl_area_new ();
+      gtk_widget_set_can_target (self->gl_area, FALSE);
+      g_signal_connect (self->gl_area, "realize", G_CALLBACK (on_gl_realize), self);
+      g_signal_connect (self->gl_area, "unrealize", G_CALLBACK (on_gl_unrealize), self);
+      g_signal_connect (self->gl_area, "render", G_CALLBACK (on_gl_render), self);
+      gtk_widget_insert_before (self->gl_area, widget, self->placeholder);
+    }
+  g_debug ("display: drawing with %s",
+           self->cairo_renderer ? "cairo, straight from the guest’s surface"
+           : self->gl_area != NULL ? "GL, uploading only what changed into one texture"
+           : "memory textures, copying only what changed");
   if (log != NULL && *log != '\0' && self->bench_log == NULL)
     self->bench_log = fopen (log, "a");
   if (self->bench_log != NULL)
@@ -492,6 +617,7 @@ terra_display_view_unrealize (GtkWidget *widget)
     }
   g_clear_pointer (&self->bench_log, fclose);
   GTK_WIDGET_CLASS (terra_display_view_parent_class)->unrealize (widget);
+  g_clear_pointer (&self->gl_area, gtk_widget_unparent);
 }
 
 /* --- input ---------------------------------------------------------------- */
@@ -743,7 +869,7 @@ terra_display_view_set_session (TerraDisplayView    *self,
       g_signal_connect_swapped (session, "surface-changed", G_CALLBACK (on_surface_changed), self);
       g_signal_connect_swapped (session, "damage", G_CALLBACK (on_damage), self);
       g_signal_connect_swapped (session, "cursor-changed", G_CALLBACK (on_cursor_changed), self);
-      g_signal_connect_swapped (session, "notify::agent-connected", G_CALLBACK (schedule_guest_resize), self);
+      g_signal_connect_swapped (session, "agent-changed", G_CALLBACK (schedule_guest_resize), self);
       self->clipboard = terra_display_clipboard_new (session, gtk_widget_get_clipboard (GTK_WIDGET (self)),
                                                      gtk_widget_get_primary_clipboard (GTK_WIDGET (self)));
     }

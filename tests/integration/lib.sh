@@ -189,8 +189,14 @@ start_xvfb() {
   echo "# Xvfb on $DISPLAY (pid $xvfb_pid)"
 }
 
-# start_gui ARGS…: the terrarium GUI as the test user, log in $work/gui.log.
+# start_gui ARGS…: the terrarium GUI as the test user, log in $work/gui.log,
+# in a window of the default size (the app remembers its size; the tests'
+# coordinates assume 960×680 at 0,0).
 start_gui() {
+  local key
+  for key in window-width window-height window-maximized; do
+    terra_as_user gsettings reset io.github.terrarium.Terrarium "$key" 2>/dev/null || true
+  done
   terra_as_user "$TERRA_GUI" "$@" >"$work/gui.log" 2>&1 &
   gui_pid=$!
 }
