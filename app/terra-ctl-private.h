@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 #define SCREENSHOT_TIMEOUT_MS 15000
+/* How long a guest's SPICE agent may take to connect (it starts with the guest's session). */
+#define AGENT_TIMEOUT_MS 30000
 
 typedef struct {
   const char *uri;

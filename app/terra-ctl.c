@@ -1092,6 +1092,38 @@ cmd_type (Ctl   *ctl,
 }
 
 static int
+cmd_copy_to_guest (Ctl   *ctl,
+                   int    argc,
+                   char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerraMachine) machine = NULL;
+  g_autoptr(GFile) file = NULL;
+  GFile *files[2] = { NULL, NULL };
+  int code;
+
+  if (!parse_options (entries, _("NAME FILE"),
+                      _("Copy a file into the guest through its SPICE agent (spice-vdagent saves it in the guest "
+                        "user’s Downloads folder), as dropping it on the display does"),
+                      &argc, &argv, 2, &code))
+    return code;
+  if (!g_file_test (argv[2], G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (&error, TERRA_ERROR, TERRA_ERROR_INVALID_ARGUMENT, _("“%s” is not a file."), argv[2]);
+      return fail (error);
+    }
+  machine = find_running_machine (ctl, argv[1], &error);
+  if (machine == NULL)
+    return fail (error);
+  file = g_file_new_for_commandline_arg (argv[2]);
+  files[0] = file;
+  if (!terra_display_copy_files_sync (provide_fd, machine, files, AGENT_TIMEOUT_MS, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
+static int
 cmd_host (Ctl   *ctl,
           int    argc,
           char **argv)
@@ -1219,6 +1251,7 @@ static const struct {
   { "snapshot", cmd_snapshot, N_("Snapshots: snapshot list|create|revert|delete NAME [SNAPSHOT] [--description T] [--json]") },
   { "screenshot", cmd_screenshot, N_("Save the screen: screenshot NAME FILE.png") },
   { "type", cmd_type, N_("Type on the guest’s keyboard: type NAME TEXT") },
+  { "copy-to-guest", cmd_copy_to_guest, N_("Copy a file into the guest (needs its SPICE agent): copy-to-guest NAME FILE") },
   { "host", cmd_host, N_("Host resources: host [--json]") },
   { "osinfo", terra_ctl_cmd_osinfo, N_("The OS database: osinfo list [--family F] [--downloads] [--json]") },
   { "download", terra_ctl_cmd_download, N_("Download an OS’s installer: download OS_ID[:VARIANT] [--sha256 HEX] [--json]") },

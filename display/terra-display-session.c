@@ -529,6 +529,92 @@ terra_display_session_resize_guest (TerraDisplaySession *self,
   return TRUE;
 }
 
+/* --- files into the guest --------------------------------------------------- */
+
+static void
+on_files_copied (GObject      *main,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (spice_main_channel_file_copy_finish (SPICE_MAIN_CHANNEL (main), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    {
+      g_autoptr(GError) own = error;
+      g_task_return_new_error (task, TERRA_ERROR, TERRA_ERROR_DISPLAY, "%s\n\n%s",
+                               _("The files could not be copied into the guest."), own->message);
+    }
+}
+
+/**
+ * terra_display_session_copy_files_async:
+ * @self: a connected #TerraDisplaySession
+ * @files: (array zero-terminated=1): local files to copy
+ * @progress: (nullable) (scope notified): called on the main thread with
+ *   the bytes copied so far and the total, in bytes
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): stops the transfer
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Copies @files into the guest through its SPICE agent (the main channel's
+ * file transfer); spice-vdagent saves them in the guest user's Downloads
+ * folder, or on the desktop (its --file-xfer-save-dir).
+ */
+void
+terra_display_session_copy_files_async (TerraDisplaySession   *self,
+                                        GFile                **files,
+                                        GFileProgressCallback  progress,
+                                        gpointer               progress_data,
+                                        GCancellable          *cancellable,
+                                        GAsyncReadyCallback    callback,
+                                        gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (TERRA_IS_DISPLAY_SESSION (self));
+  g_task_set_source_tag (task, terra_display_session_copy_files_async);
+  if (self->main == NULL || !self->agent_connected)
+    {
+      g_task_return_new_error (task, TERRA_ERROR, TERRA_ERROR_DISPLAY, "%s\n\n%s",
+                               _("Files can only be copied into a guest with the SPICE agent."),
+                               _("Install “spice-vdagent” in the guest (most Linux desktops have it; "
+                                 "Windows has the SPICE guest tools), then try again."));
+      return;
+    }
+  if (spice_main_channel_agent_test_capability (self->main, VD_AGENT_CAP_FILE_XFER_DISABLED))
+    {
+      g_task_return_new_error (task, TERRA_ERROR, TERRA_ERROR_DISPLAY, "%s\n\n%s",
+                               _("The guest’s SPICE agent does not accept files."),
+                               _("Its file transfer is turned off in the guest (spice-vdagent finds no folder to save to, "
+                                 "or it was disabled)."));
+      return;
+    }
+  spice_main_channel_file_copy_async (self->main, files, G_FILE_COPY_NONE, cancellable, progress, progress_data,
+                                      on_files_copied, g_steal_pointer (&task));
+}
+
+/**
+ * terra_display_session_copy_files_finish:
+ * @self: a #TerraDisplaySession
+ * @result: the result
+ * @error: %TERRA_ERROR_DISPLAY ("summary\n\ndetail") without an agent,
+ *   when the agent takes no files, or when the transfer failed
+ *
+ * Returns: whether every file was copied
+ */
+gboolean
+terra_display_session_copy_files_finish (TerraDisplaySession  *self,
+                                         GAsyncResult         *result,
+                                         GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* --- channels and fds ------------------------------------------------------ */
 
 typedef struct {
@@ -1408,6 +1494,72 @@ session_error (TerraDisplaySession  *self,
   else
     g_set_error (error, TERRA_ERROR, TERRA_ERROR_DISPLAY, "%s", what);
   return FALSE;
+}
+
+static gboolean
+agent_up (TerraDisplaySession *self)
+{
+  return self->agent_connected && self->main != NULL
+         && spice_main_channel_agent_test_capability (self->main, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND);
+}
+
+static void
+on_copy_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+  *out = g_object_ref (result);
+}
+
+/**
+ * terra_display_copy_files_sync:
+ * @provider: socket provider (see #TerraDisplayFdProvider)
+ * @user_data: data for @provider
+ * @files: (array zero-terminated=1): local files
+ * @timeout_ms: how long the guest's agent may take to connect
+ * @error: %TERRA_ERROR_DISPLAY when the agent does not connect in time, or
+ *   an error of terra_display_session_copy_files_finish()
+ *
+ * For terrarium-ctl: connects, waits for the guest agent, copies @files
+ * into the guest (terra_display_session_copy_files_async()), then
+ * disconnects. Iterates the default main context.
+ *
+ * Returns: whether every file was copied
+ */
+gboolean
+terra_display_copy_files_sync (TerraDisplayFdProvider  provider,
+                               gpointer                user_data,
+                               GFile                 **files,
+                               guint                   timeout_ms,
+                               GError                **error)
+{
+  g_autoptr(TerraDisplaySession) self = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Waiter waiter = { FALSE, 0 };
+  guint timeout_id;
+  gboolean ok = FALSE;
+
+  self = terra_display_session_new (provider, user_data, NULL);
+  timeout_id = g_timeout_add (timeout_ms, on_timeout, &waiter);
+  terra_display_session_connect (self);
+  if (!wait_until (self, agent_up, &waiter))
+    {
+      ok = session_error (self, _("The guest’s SPICE agent did not connect in time: is spice-vdagent running in the guest?"),
+                          error);
+      goto out;
+    }
+  terra_display_session_copy_files_async (self, files, NULL, NULL, NULL, on_copy_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  ok = terra_display_session_copy_files_finish (self, result, error);
+
+out:
+  if (!waiter.timed_out)
+    g_source_remove (timeout_id);
+  terra_display_session_disconnect (self);
+  pump_for (50);
+  return ok;
 }
 
 /**

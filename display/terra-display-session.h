@@ -126,6 +126,21 @@ gboolean             terra_display_session_resize_guest      (TerraDisplaySessio
                                                               int                  width,
                                                               int                  height);
 gboolean             terra_display_session_get_agent_connected (TerraDisplaySession *self);
+void                 terra_display_session_copy_files_async  (TerraDisplaySession   *self,
+                                                              GFile                **files,
+                                                              GFileProgressCallback  progress,
+                                                              gpointer               progress_data,
+                                                              GCancellable          *cancellable,
+                                                              GAsyncReadyCallback    callback,
+                                                              gpointer               user_data);
+gboolean             terra_display_session_copy_files_finish (TerraDisplaySession   *self,
+                                                              GAsyncResult          *result,
+                                                              GError               **error);
+gboolean             terra_display_copy_files_sync           (TerraDisplayFdProvider provider,
+                                                              gpointer               user_data,
+                                                              GFile                **files,
+                                                              guint                  timeout_ms,
+                                                              GError               **error);
 
 gboolean             terra_display_session_save_png     (TerraDisplaySession    *self,
                                                          const char             *path,

@@ -70,6 +70,11 @@ struct _TerraDisplayView
   TerraDisplayGl      *gl;
   TerraDamage          gl_damage;
   gboolean             gl_failed;
+  /* The keyboard: captured while the view has the focus (system shortcuts
+   * go to the guest); pressing and releasing Ctrl+Alt with nothing else
+   * releases it. */
+  gboolean             keyboard_captured;
+  gboolean             release_armed;
   guint                resize_id;
   int                  wanted_width;
   int                  wanted_height;
@@ -81,8 +86,11 @@ struct _TerraDisplayView
 
 G_DEFINE_FINAL_TYPE (TerraDisplayView, terra_display_view, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_SESSION, N_PROPS };
+enum { PROP_0, PROP_SESSION, PROP_KEYBOARD_CAPTURED, N_PROPS };
 static GParamSpec *properties[N_PROPS];
+
+enum { SIGNAL_FILES_DROPPED, N_VIEW_SIGNALS };
+static guint view_signals[N_VIEW_SIGNALS];
 
 static void
 update_placeholder (TerraDisplayView *self)
@@ -461,6 +469,8 @@ terra_display_view_measure (GtkWidget      *widget,
   *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 1024 : 768;
 }
 
+static void set_keyboard_captured (TerraDisplayView *self, gboolean captured);
+
 /* --- benchmark log -------------------------------------------------------- */
 
 /* After the frame clock painted (GSK rendered the frame): one line per
@@ -616,11 +626,19 @@ terra_display_view_unrealize (GtkWidget *widget)
       g_clear_object (&self->frame_clock);
     }
   g_clear_pointer (&self->bench_log, fclose);
+  set_keyboard_captured (self, FALSE);
   GTK_WIDGET_CLASS (terra_display_view_parent_class)->unrealize (widget);
   g_clear_pointer (&self->gl_area, gtk_widget_unparent);
 }
 
 /* --- input ---------------------------------------------------------------- */
+
+static gboolean
+is_ctrl_or_alt (guint keyval)
+{
+  return keyval == GDK_KEY_Control_L || keyval == GDK_KEY_Control_R
+         || keyval == GDK_KEY_Alt_L || keyval == GDK_KEY_Alt_R || keyval == GDK_KEY_ISO_Level3_Shift;
+}
 
 static gboolean
 on_key_pressed (GtkEventControllerKey *controller,
@@ -631,6 +649,13 @@ on_key_pressed (GtkEventControllerKey *controller,
 {
   guint sc = terra_keymap_hw_to_xt (keycode);
 
+  /* Ctrl then Alt (or Alt then Ctrl) arms the release; any other key
+   * disarms it, so Ctrl+Alt+Del still reaches the guest. */
+  if (is_ctrl_or_alt (keyval))
+    self->release_armed = (keyval == GDK_KEY_Control_L || keyval == GDK_KEY_Control_R)
+                          ? (state & GDK_ALT_MASK) != 0 : (state & GDK_CONTROL_MASK) != 0;
+  else
+    self->release_armed = FALSE;
   if (self->session == NULL || sc == 0)
     return FALSE;
   terra_display_session_key (self->session, sc, TRUE);
@@ -648,14 +673,53 @@ on_key_released (GtkEventControllerKey *controller,
 
   if (self->session != NULL && sc != 0)
     terra_display_session_key (self->session, sc, FALSE);
+  if (self->release_armed && is_ctrl_or_alt (keyval))
+    {
+      /* Ctrl+Alt alone: give the keyboard back to the desktop. */
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      self->release_armed = FALSE;
+      if (root != NULL)
+        gtk_root_set_focus (root, NULL);
+    }
+}
+
+static void
+set_keyboard_captured (TerraDisplayView *self,
+                       gboolean          captured)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+
+  if (self->keyboard_captured == captured)
+    return;
+  self->keyboard_captured = captured;
+  if (surface != NULL && GDK_IS_TOPLEVEL (surface))
+    {
+      /* Alt+Tab, the Super key and the like go to the guest meanwhile
+       * (where the desktop allows it: the compositor may ask the user). */
+      if (captured)
+        gdk_toplevel_inhibit_system_shortcuts (GDK_TOPLEVEL (surface), NULL);
+      else
+        gdk_toplevel_restore_system_shortcuts (GDK_TOPLEVEL (surface));
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYBOARD_CAPTURED]);
+}
+
+static void
+on_focus_enter (GtkEventControllerFocus *controller,
+                TerraDisplayView        *self)
+{
+  set_keyboard_captured (self, TRUE);
 }
 
 static void
 on_focus_leave (GtkEventControllerFocus *controller,
                 TerraDisplayView        *self)
 {
+  self->release_armed = FALSE;
   if (self->session != NULL)
     terra_display_session_release_keys (self->session);
+  set_keyboard_captured (self, FALSE);
 }
 
 static void
@@ -721,6 +785,21 @@ on_scroll (GtkEventControllerScroll *controller,
   return TRUE;
 }
 
+static gboolean
+on_drop (GtkDropTarget    *target,
+         const GValue     *value,
+         double            x,
+         double            y,
+         TerraDisplayView *self)
+{
+  GdkFileList *list = g_value_get_boxed (value);
+
+  if (self->session == NULL || list == NULL)
+    return FALSE;
+  g_signal_emit (self, view_signals[SIGNAL_FILES_DROPPED], 0, list);
+  return TRUE;
+}
+
 /* --- object -------------------------------------------------------------- */
 
 static void
@@ -740,6 +819,8 @@ terra_display_view_get_property (GObject *object, guint prop_id, GValue *value, 
 
   if (prop_id == PROP_SESSION)
     g_value_set_object (value, self->session);
+  else if (prop_id == PROP_KEYBOARD_CAPTURED)
+    g_value_set_boolean (value, self->keyboard_captured);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -773,7 +854,28 @@ terra_display_view_class_init (TerraDisplayViewClass *klass)
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, TERRA_TYPE_DISPLAY_SESSION,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * TerraDisplayView:keyboard-captured:
+   *
+   * Whether keys (system shortcuts too) go to the guest: the view has the
+   * keyboard focus. Pressing and releasing Ctrl+Alt alone releases it;
+   * clicking the view captures it again.
+   */
+  properties[PROP_KEYBOARD_CAPTURED] =
+    g_param_spec_boolean ("keyboard-captured", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TerraDisplayView::files-dropped:
+   * @list: the #GdkFileList dropped on the display
+   *
+   * Files were dropped on the guest's screen: the owner copies them into
+   * the guest (terra_display_session_copy_files_async()).
+   */
+  view_signals[SIGNAL_FILES_DROPPED] =
+    g_signal_new ("files-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, GDK_TYPE_FILE_LIST);
 
   gtk_widget_class_set_css_name (widget_class, "terra-display");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -803,6 +905,7 @@ terra_display_view_init (TerraDisplayView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   controller = gtk_event_controller_focus_new ();
+  g_signal_connect (controller, "enter", G_CALLBACK (on_focus_enter), self);
   g_signal_connect (controller, "leave", G_CALLBACK (on_focus_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
@@ -821,6 +924,12 @@ terra_display_view_init (TerraDisplayView *self)
   g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+    g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
+
   update_placeholder (self);
 }
 
@@ -829,6 +938,14 @@ GtkWidget *
 terra_display_view_new (void)
 {
   return g_object_new (TERRA_TYPE_DISPLAY_VIEW, NULL);
+}
+
+/** terra_display_view_get_keyboard_captured: Returns: whether keys go to the guest (#TerraDisplayView:keyboard-captured) */
+gboolean
+terra_display_view_get_keyboard_captured (TerraDisplayView *self)
+{
+  g_return_val_if_fail (TERRA_IS_DISPLAY_VIEW (self), FALSE);
+  return self->keyboard_captured;
 }
 
 /** terra_display_view_get_session: Returns: (transfer none) (nullable): the session shown */

@@ -20,6 +20,7 @@ G_DECLARE_FINAL_TYPE (TerraDisplayView, terra_display_view, TERRA, DISPLAY_VIEW,
  * the session is READY. It never connects or disconnects the session itself. */
 GtkWidget           *terra_display_view_new         (void);
 TerraDisplaySession *terra_display_view_get_session (TerraDisplayView    *self);
+gboolean             terra_display_view_get_keyboard_captured (TerraDisplayView *self);
 void                 terra_display_view_set_session (TerraDisplayView    *self,
                                                      TerraDisplaySession *session);
 

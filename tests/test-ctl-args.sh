@@ -49,5 +49,7 @@ expect 2 "on” or “off" set vm --autostart maybe
 expect 2 "must be positive" budget --memory 0
 expect 2 "must be positive" set vm --memory 0
 expect 2 "Unknown option" list --frob
+expect 2 "Wrong number of arguments" copy-to-guest vm
+expect 1 "is not a file" copy-to-guest vm /nonexistent/file.txt
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -57,6 +57,9 @@ struct _TerraWindow
 
   /* The display page. */
   GtkWidget            *display_title;
+  GtkWidget            *display_flap;    /* header over the display: hides in fullscreen */
+  GtkWidget            *fullscreen_button;
+  guint                 flap_hide_id;
   GtkWidget            *display_stack;   /* "view" | "off" | "failed" */
   GtkWidget            *display_view;
   GtkWidget            *display_failed_page;
@@ -1033,6 +1036,210 @@ provide_fd (gpointer             user_data,
   terra_machine_open_graphics_fd_async (TERRA_MACHINE (user_data), cancellable, callback, callback_data);
 }
 
+/* The state, or that the keyboard goes to the guest and how to get it back. */
+static void
+update_display_subtitle (TerraWindow *self)
+{
+  const char *subtitle;
+
+  if (self->shown == NULL)
+    return;
+  if (terra_display_view_get_keyboard_captured (TERRA_DISPLAY_VIEW (self->display_view))
+      && terra_machine_get_is_running (self->shown))
+    subtitle = _("Keyboard captured · Ctrl+Alt releases it");
+  else
+    subtitle = terra_machine_state_to_label (terra_machine_get_state (self->shown));
+  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->display_title), subtitle);
+}
+
+/* --- fullscreen: the header slides over the display and hides ----------------- */
+
+static gboolean
+hide_display_header (gpointer user_data)
+{
+  TerraWindow *self = user_data;
+
+  self->flap_hide_id = 0;
+  if (gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    adw_flap_set_reveal_flap (ADW_FLAP (self->display_flap), FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_fullscreened (TerraWindow *self)
+{
+  gboolean full = gtk_window_is_fullscreen (GTK_WINDOW (self));
+
+  adw_flap_set_fold_policy (ADW_FLAP (self->display_flap),
+                            full ? ADW_FLAP_FOLD_POLICY_ALWAYS : ADW_FLAP_FOLD_POLICY_NEVER);
+  adw_flap_set_reveal_flap (ADW_FLAP (self->display_flap), TRUE);
+  gtk_button_set_icon_name (GTK_BUTTON (self->fullscreen_button),
+                            full ? "view-restore-symbolic" : "view-fullscreen-symbolic");
+  gtk_widget_set_tooltip_text (self->fullscreen_button, full ? _("Leave Fullscreen (Shift+F11)")
+                                                             : _("Fullscreen (Shift+F11)"));
+  g_clear_handle_id (&self->flap_hide_id, g_source_remove);
+  if (full)  /* show where the header went, then get out of the way */
+    self->flap_hide_id = g_timeout_add (1500, hide_display_header, self);
+}
+
+/* In fullscreen, the header comes back when the pointer reaches the top
+ * edge and goes when it moves down onto the guest. */
+static void
+on_display_motion (GtkEventControllerMotion *controller,
+                   double                    x,
+                   double                    y,
+                   TerraWindow              *self)
+{
+  if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    return;
+  if (y < 12)
+    {
+      g_clear_handle_id (&self->flap_hide_id, g_source_remove);
+      adw_flap_set_reveal_flap (ADW_FLAP (self->display_flap), TRUE);
+    }
+  else if (y > 96 && adw_flap_get_reveal_flap (ADW_FLAP (self->display_flap)) && self->flap_hide_id == 0)
+    self->flap_hide_id = g_timeout_add (400, hide_display_header, self);
+}
+
+static void
+win_fullscreen (GtkWidget *w, const char *a, GVariant *p)
+{
+  GtkWindow *window = GTK_WINDOW (w);
+
+  if (gtk_window_is_fullscreen (window))
+    gtk_window_unfullscreen (window);
+  else
+    gtk_window_fullscreen (window);
+}
+
+/* --- files dropped on the display go into the guest ---------------------------- */
+
+typedef struct {
+  GWeakRef  window;
+  AdwToast *toast;     /* the progress toast */
+  GFile   **files;     /* NULL-terminated */
+  char     *what;      /* "“name”" or "3 files" */
+} CopyFiles;
+
+static void
+copy_files_free (CopyFiles *c)
+{
+  g_weak_ref_clear (&c->window);
+  g_clear_object (&c->toast);
+  for (guint i = 0; c->files[i] != NULL; i++)
+    g_object_unref (c->files[i]);
+  g_free (c->files);
+  g_free (c->what);
+  g_free (c);
+}
+
+static void
+on_copy_progress (goffset  current,
+                  goffset  total,
+                  gpointer user_data)
+{
+  CopyFiles *c = user_data;
+  /* Translators: %s is a file name in quotes or "N files", %d a percentage */
+  g_autofree char *title = g_strdup_printf (_("Copying %s into the guest… %d %%"), c->what,
+                                            total > 0 ? (int)(100 * current / total) : 0);
+  adw_toast_set_title (c->toast, title);
+}
+
+static void
+on_files_copied (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CopyFiles *c = user_data;
+  g_autoptr(TerraWindow) self = g_weak_ref_get (&c->window);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = terra_display_session_copy_files_finish (TERRA_DISPLAY_SESSION (source), result, &error);
+
+  adw_toast_dismiss (c->toast);
+  if (self != NULL)
+    {
+      if (!ok)
+        terra_window_show_error (self, error);
+      else
+        {
+          /* Translators: %s is a file name in quotes or "N files" */
+          g_autofree char *title = g_strdup_printf (_("Copied %s into the guest’s Downloads folder"), c->what);
+          AdwToast *toast = adw_toast_new (title);
+          adw_toast_set_timeout (toast, 5);
+          adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), toast);
+        }
+    }
+  copy_files_free (c);
+}
+
+static void
+on_files_dropped (TerraDisplayView *view,
+                  GdkFileList      *list,
+                  TerraWindow      *self)
+{
+  GSList *files = gdk_file_list_get_files (list);
+  guint n = g_slist_length (files), i = 0;
+  CopyFiles *c;
+  g_autofree char *title = NULL;
+
+  if (self->session == NULL || n == 0)
+    {
+      g_slist_free (files);
+      return;
+    }
+  c = g_new0 (CopyFiles, 1);
+  g_weak_ref_init (&c->window, self);
+  c->files = g_new0 (GFile *, n + 1);
+  for (GSList *l = files; l != NULL; l = l->next)
+    c->files[i++] = g_object_ref (l->data);
+  if (n == 1)
+    {
+      g_autofree char *name = g_file_get_basename (c->files[0]);
+      c->what = g_strdup_printf ("“%s”", name);
+    }
+  else
+    c->what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file", "%u files", n), n);
+  g_slist_free (files);
+  title = g_strdup_printf (_("Copying %s into the guest…"), c->what);
+  c->toast = adw_toast_new (title);
+  adw_toast_set_timeout (c->toast, 0);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), g_object_ref (c->toast));
+  terra_display_session_copy_files_async (self->session, c->files, on_copy_progress, c, NULL, on_files_copied, c);
+}
+
+/* Saves the guest's screen as it is now into Pictures (or the home
+ * folder), named after the machine and the time. */
+static void
+win_screenshot (GtkWidget *w, const char *a, GVariant *p)
+{
+  TerraWindow *self = TERRA_WINDOW (w);
+  const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H-%M-%S");
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->session == NULL || self->shown == NULL)
+    return;
+  /* Translators: a screenshot's file name: machine name, date and time */
+  name = g_strdup_printf (_("%s %s.png"), terra_machine_get_name (self->shown), stamp);
+  g_strdelimit (name, "/", '-');
+  path = g_build_filename (pictures != NULL ? pictures : g_get_home_dir (), name, NULL);
+  if (pictures != NULL)
+    g_mkdir_with_parents (pictures, 0755);
+  if (!terra_display_session_save_png (self->session, path, &error))
+    terra_window_show_error (self, error);
+  else
+    {
+      /* Translators: %s is a file name */
+      g_autofree char *title = g_strdup_printf (_("Screenshot saved as “%s”"), name);
+      AdwToast *toast = adw_toast_new (title);
+      adw_toast_set_timeout (toast, 4);
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), toast);
+    }
+}
+
 static void
 update_display_page (TerraWindow *self)
 {
@@ -1041,8 +1248,7 @@ update_display_page (TerraWindow *self)
   if (self->shown == NULL)
     return;
   adw_window_title_set_title (ADW_WINDOW_TITLE (self->display_title), terra_machine_get_name (self->shown));
-  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->display_title),
-                                 terra_machine_state_to_label (terra_machine_get_state (self->shown)));
+  update_display_subtitle (self);
 
   if (!terra_machine_get_is_running (self->shown))
     {
@@ -1604,8 +1810,8 @@ build_collection (TerraWindow *self)
 static GtkWidget *
 build_display (TerraWindow *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
+  GtkEventController *motion;
   GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
   GtkWidget *menu_button = gtk_menu_button_new ();
   g_autoptr(GMenu) menu = g_menu_new ();
@@ -1642,7 +1848,17 @@ build_display (TerraWindow *self)
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
   gtk_widget_set_tooltip_text (menu_button, _("Virtual Machine Menu"));
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), menu_button);
-  gtk_box_append (GTK_BOX (box), header);
+  self->fullscreen_button = gtk_button_new_from_icon_name ("view-fullscreen-symbolic");
+  gtk_widget_set_tooltip_text (self->fullscreen_button, _("Fullscreen (Shift+F11)"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->fullscreen_button), "win.fullscreen");
+  /* the keyboard stays with the guest */
+  gtk_widget_set_focus_on_click (self->fullscreen_button, FALSE);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->fullscreen_button);
+  button = gtk_button_new_from_icon_name ("camera-photo-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Take a Screenshot of the Guest"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.screenshot");
+  gtk_widget_set_focus_on_click (button, FALSE);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
 
   self->display_stack = gtk_stack_new ();
   gtk_widget_set_vexpand (self->display_stack, TRUE);
@@ -1658,8 +1874,36 @@ build_display (TerraWindow *self)
   adw_status_page_set_child (ADW_STATUS_PAGE (self->display_failed_page), button);
   gtk_stack_add_named (GTK_STACK (self->display_stack), self->display_failed_page, "failed");
 
-  gtk_box_append (GTK_BOX (box), self->display_stack);
-  return box;
+  /* The header above the display; in fullscreen it slides over it and
+   * hides (AdwFlap, folded). */
+  self->display_flap = adw_flap_new ();
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->display_flap), GTK_ORIENTATION_VERTICAL);
+  adw_flap_set_flap (ADW_FLAP (self->display_flap), header);
+  adw_flap_set_content (ADW_FLAP (self->display_flap), self->display_stack);
+  adw_flap_set_fold_policy (ADW_FLAP (self->display_flap), ADW_FLAP_FOLD_POLICY_NEVER);
+  adw_flap_set_locked (ADW_FLAP (self->display_flap), TRUE);
+  adw_flap_set_modal (ADW_FLAP (self->display_flap), FALSE);
+  adw_flap_set_swipe_to_open (ADW_FLAP (self->display_flap), FALSE);
+  adw_flap_set_swipe_to_close (ADW_FLAP (self->display_flap), FALSE);
+  motion = gtk_event_controller_motion_new ();
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  g_signal_connect (motion, "motion", G_CALLBACK (on_display_motion), self);
+  gtk_widget_add_controller (self->display_flap, motion);
+  g_signal_connect_swapped (self, "notify::fullscreened", G_CALLBACK (on_fullscreened), self);
+  {
+    /* Shift+F11 toggles fullscreen even while the guest has the keyboard
+     * (capture phase: before the display sends keys to the guest). */
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+    gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F11, GDK_SHIFT_MASK),
+                                                            gtk_named_action_new ("win.fullscreen")));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
+  g_signal_connect_swapped (self->display_view, "notify::keyboard-captured",
+                            G_CALLBACK (update_display_subtitle), self);
+  g_signal_connect (self->display_view, "files-dropped", G_CALLBACK (on_files_dropped), self);
+  return self->display_flap;
 }
 
 static void
@@ -1683,6 +1927,7 @@ terra_window_dispose (GObject *object)
   g_clear_handle_id (&self->pending_new_source, g_source_remove);
   g_clear_handle_id (&self->budget_timer, g_source_remove);
   g_clear_handle_id (&self->thumbnail_timer, g_source_remove);
+  g_clear_handle_id (&self->flap_hide_id, g_source_remove);
   flush_pending_deletes (self);
   g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
   g_clear_object (&self->grouped_machines);
@@ -1711,6 +1956,8 @@ terra_window_class_init (TerraWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.shutdown-shown", NULL, win_shutdown_shown);
   gtk_widget_class_install_action (widget_class, "win.force-off-shown", NULL, win_force_off_shown);
   gtk_widget_class_install_action (widget_class, "win.send-keys", "s", win_send_keys);
+  gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, win_fullscreen);
+  gtk_widget_class_install_action (widget_class, "win.screenshot", NULL, win_screenshot);
   gtk_widget_class_install_action (widget_class, "win.machine-start", "s", machine_start);
   gtk_widget_class_install_action (widget_class, "win.machine-open", "s", machine_open);
   gtk_widget_class_install_action (widget_class, "win.machine-shutdown", "s", machine_shutdown);

@@ -5,7 +5,10 @@
 # the host, and the guest's screen follows the window's size.
 #
 # The guest answers through the clipboard itself: when it holds "PING WORD"
-# it puts "PONG WORD WIDTHxHEIGHT" there (its X screen size).
+# it puts "PONG WORD WIDTHxHEIGHT FILES" there (its X screen size, and the
+# files its agent received). A file is copied in first with
+# `terrarium-ctl copy-to-guest` (the same transfer as dropping it on the
+# display).
 #
 # Copyright 2026 The Terrarium authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,6 +24,19 @@ trap 'gui_cleanup; ctl delete agent >/dev/null 2>&1 || true' EXIT
 start_xvfb
 
 ctl create --media "$iso" --name agent --memory 768 --vcpus 1 --disk 1 --start >/dev/null || die "create failed"
+printf 'Hello from the host\n' > "$work/hello.txt"
+chmod 644 "$work/hello.txt"
+copied() { # the guest's agent starts with its X session: try for a while
+  local i
+  for i in 1 2 3 4; do
+    ctl copy-to-guest agent "$work/hello.txt" 2>"$work/copy.err" && return 0
+    sleep 5
+  done
+  sed 's/^/# /' "$work/copy.err"
+  return 1
+}
+check "terrarium-ctl copy-to-guest copies a file through the guest's agent" copied
+check "copying a folder is refused, saying why" fails_saying "is not a file" ctl copy-to-guest agent "$work"
 G_MESSAGES_DEBUG=terra-display start_gui --open agent
 
 # ping WORD TIMEOUT_S: copy "PING WORD" on the host (xclip owns the host's
@@ -47,6 +63,8 @@ ping_guest() {
 
 check "text copied on the host pastes in the guest, and the guest's copy pastes on the host" \
   ping_guest hello-from-host 150
+check "the file arrived in the guest's Downloads folder, whole" \
+  bash -c '[ "$(echo "$1" | cut -d" " -f4-)" = "hello.txt:Hello from the host," ]' _ "$pong"
 # asked: the last size the app asked the guest for (its debug log).
 asked() { grep -o 'asking the guest for [0-9]*×[0-9]*' "$work/gui.log" | tail -1 | sed 's/.* //; s/×/x/'; }
 # guest_takes SIZE: the guest's answers report SIZE within a minute.
@@ -54,10 +72,10 @@ guest_takes() {
   local i
   for i in $(seq 1 20); do
     ping_guest "size$RANDOM" 30 >/dev/null || return 1
-    [ "${pong##* }" = "$1" ] && { echo "# guest screen $1"; return 0; }
+    [ "$(echo "$pong" | cut -d' ' -f3)" = "$1" ] && { echo "# guest screen $1"; return 0; }
     sleep 2
   done
-  echo "# guest screen ${pong##* }, asked for $1"
+  echo "# guest screen $(echo "$pong" | cut -d' ' -f3), asked for $1"
   return 1
 }
 win=$(gui_window) || die "no visible window"
