@@ -1039,6 +1039,91 @@ terra_machine_list_disks_sync (TerraMachine  *self,
 }
 
 /**
+ * terra_machine_add_tablet_sync:
+ * @self: a #TerraMachine
+ * @live: (out) (optional): set to whether the running guest got it at once
+ *   (a USB hot-plug); otherwise it comes with the next start
+ * @error: %TERRA_ERROR_LIBVIRT when libvirt refuses the device
+ *
+ * Adds a USB tablet (`<input type='tablet' bus='usb'/>`): an absolute
+ * pointing device, which lets SPICE move the guest's pointer to where the
+ * host's is (client mouse mode). Guests made by Terrarium have one; guests
+ * from elsewhere may not, and GTK 4 cannot confine the host's pointer for
+ * the relative mode. Nothing is changed when the configuration already has
+ * a tablet.
+ *
+ * Returns: %TRUE when the configuration has a tablet now
+ */
+static gboolean
+xml_has_tablet (const char *xml)
+{
+  g_autoptr(GVirConfigDomain) config = xml != NULL ? gvir_config_domain_new_from_xml (xml, NULL) : NULL;
+  gboolean found = FALSE;
+  GList *devices;
+
+  if (config == NULL)
+    return FALSE;
+  devices = gvir_config_domain_get_devices (config);
+  for (GList *l = devices; l != NULL; l = l->next)
+    if (GVIR_CONFIG_IS_DOMAIN_INPUT (l->data)
+        && gvir_config_domain_input_get_device_type (l->data) == GVIR_CONFIG_DOMAIN_INPUT_DEVICE_TABLET)
+      found = TRUE;
+  g_list_free_full (devices, g_object_unref);
+  return found;
+}
+
+gboolean
+terra_machine_add_tablet_sync (TerraMachine  *self,
+                               gboolean      *live,
+                               GError       **error)
+{
+  virDomainPtr dom = terra_machine_get_domain (self);
+  const char *name = terra_machine_get_name (self);
+  g_autofree char *xml = NULL;
+  g_autofree char *live_xml = NULL;
+  g_autofree char *tablet_xml = NULL;
+  g_autoptr(GVirConfigDomainInput) tablet = NULL;
+  gboolean in_config, running;
+  int state = VIR_DOMAIN_NOSTATE;
+
+  if (live != NULL)
+    *live = FALSE;
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  if (xml == NULL || virDomainGetState (dom, &state, NULL, 0) < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not read the configuration of “%s”."), name);
+      return FALSE;
+    }
+  in_config = xml_has_tablet (xml);
+  running = state != VIR_DOMAIN_SHUTOFF;
+  if (running)
+    live_xml = virDomainGetXMLDesc (dom, 0);
+
+  tablet = gvir_config_domain_input_new ();
+  gvir_config_domain_input_set_device_type (tablet, GVIR_CONFIG_DOMAIN_INPUT_DEVICE_TABLET);
+  gvir_config_domain_input_set_bus (tablet, GVIR_CONFIG_DOMAIN_INPUT_BUS_USB);
+  tablet_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (tablet));
+
+  if (running && xml_has_tablet (live_xml))
+    {
+      if (live != NULL)
+        *live = TRUE;
+    }
+  else if (running && virDomainAttachDeviceFlags (dom, tablet_xml, VIR_DOMAIN_AFFECT_LIVE) == 0)
+    {
+      /* hot-plugged on the guest's USB controller */
+      if (live != NULL)
+        *live = TRUE;
+    }
+  if (!in_config && virDomainAttachDeviceFlags (dom, tablet_xml, VIR_DOMAIN_AFFECT_CONFIG) < 0)
+    {
+      terra_set_error_from_libvirt (error, _("Could not add a tablet to “%s”."), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * terra_machine_add_disk_sync:
  * @self: a #TerraMachine
  * @gib: the new disk's size (GiB, 1 … 65536)

@@ -130,6 +130,9 @@ typedef struct {
 void       terra_machine_disk_free             (TerraMachineDisk *disk);
 GPtrArray *terra_machine_list_disks_sync       (TerraMachine  *self,
                                                 GError       **error);
+gboolean   terra_machine_add_tablet_sync       (TerraMachine  *self,
+                                               gboolean      *live,
+                                               GError       **error);
 char      *terra_machine_add_disk_sync         (TerraMachine  *self,
                                                 guint64        gib,
                                                 GError       **error);

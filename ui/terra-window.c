@@ -11,8 +11,8 @@
 
 #include <glib/gi18n.h>
 
-#include "terra-display-session.h"
-#include "terra-display-view.h"
+#include "terra-display-page.h"
+#include "terra-ui-helpers.h"
 #include "terra-budget.h"
 #include "terra-error.h"
 #include "terra-host-bar.h"
@@ -56,15 +56,7 @@ struct _TerraWindow
   gboolean              budget_busy;
 
   /* The display page. */
-  GtkWidget            *display_title;
-  GtkWidget            *display_flap;    /* header over the display: hides in fullscreen */
-  GtkWidget            *fullscreen_button;
-  guint                 flap_hide_id;
-  GtkWidget            *display_stack;   /* "view" | "off" | "failed" */
-  GtkWidget            *display_view;
-  GtkWidget            *display_failed_page;
-  TerraMachine         *shown;
-  TerraDisplaySession  *session;
+  GtkWidget            *display_page;   /* TerraDisplayPage */
 
   char                 *pending_open;    /* --open before the store loaded */
   guint                 pending_new_source; /* waiting for a just-created machine */
@@ -73,6 +65,7 @@ struct _TerraWindow
 G_DEFINE_FINAL_TYPE (TerraWindow, terra_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void show_machine (TerraWindow *self, TerraMachine *machine);
+static TerraMachine *shown_machine (TerraWindow *self);
 
 /* --- errors ---------------------------------------------------------------- */
 
@@ -754,7 +747,7 @@ machine_delete (GtkWidget *w, const char *a, GVariant *param)
   key = terra_machine_dup_key (m);
   if (g_hash_table_contains (self->pending_deletes, key))
     return;
-  if (m == self->shown)
+  if (m == shown_machine (self))
     gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
 
   /* The machine goes from the list at once; libvirt deletes it (domain and
@@ -799,15 +792,15 @@ on_close_request (GtkWindow *window)
   flush_pending_deletes (self);
   /* The preference for the machine on screen: keep it running (libvirt keeps
    * it), pause it, or save its state. Held like a delete, so quitting waits. */
-  if (self->shown != NULL && terra_machine_get_is_running (self->shown) && !g_str_equal (close_action, "keep"))
+  if (shown_machine (self) != NULL && terra_machine_get_is_running (shown_machine (self)) && !g_str_equal (close_action, "keep"))
     {
       GApplication *app = G_APPLICATION (gtk_window_get_application (window));
       TerraMachineAction action = g_str_equal (close_action, "pause") ? TERRA_MACHINE_ACTION_PAUSE
                                                                       : TERRA_MACHINE_ACTION_SAVE;
-      if (terra_machine_get_disposable (self->shown) && action == TERRA_MACHINE_ACTION_SAVE)
+      if (terra_machine_get_disposable (shown_machine (self)) && action == TERRA_MACHINE_ACTION_SAVE)
         action = TERRA_MACHINE_ACTION_PAUSE;
       g_application_hold (app);
-      terra_machine_run_action_async (self->shown, action, NULL, on_held_action_done, app);
+      terra_machine_run_action_async (shown_machine (self), action, NULL, on_held_action_done, app);
     }
   return FALSE;
 }
@@ -833,7 +826,7 @@ machine_save (GtkWidget *w, const char *a, GVariant *param)
 
   if (m == NULL)
     return;
-  if (m == self->shown)
+  if (m == shown_machine (self))
     gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
   run_action (self, m, TERRA_MACHINE_ACTION_SAVE);
 }
@@ -1028,290 +1021,19 @@ machine_clone (GtkWidget *w, const char *a, GVariant *param)
 /* --- display page ------------------------------------------------------------ */
 
 static void
-provide_fd (gpointer             user_data,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             callback_data)
-{
-  terra_machine_open_graphics_fd_async (TERRA_MACHINE (user_data), cancellable, callback, callback_data);
-}
-
-/* The state, or that the keyboard goes to the guest and how to get it back. */
-static void
-update_display_subtitle (TerraWindow *self)
-{
-  const char *subtitle;
-
-  if (self->shown == NULL)
-    return;
-  if (terra_display_view_get_keyboard_captured (TERRA_DISPLAY_VIEW (self->display_view))
-      && terra_machine_get_is_running (self->shown))
-    subtitle = _("Keyboard captured · Ctrl+Alt releases it");
-  else
-    subtitle = terra_machine_state_to_label (terra_machine_get_state (self->shown));
-  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->display_title), subtitle);
-}
-
-/* --- fullscreen: the header slides over the display and hides ----------------- */
-
-static gboolean
-hide_display_header (gpointer user_data)
-{
-  TerraWindow *self = user_data;
-
-  self->flap_hide_id = 0;
-  if (gtk_window_is_fullscreen (GTK_WINDOW (self)))
-    adw_flap_set_reveal_flap (ADW_FLAP (self->display_flap), FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_fullscreened (TerraWindow *self)
-{
-  gboolean full = gtk_window_is_fullscreen (GTK_WINDOW (self));
-
-  adw_flap_set_fold_policy (ADW_FLAP (self->display_flap),
-                            full ? ADW_FLAP_FOLD_POLICY_ALWAYS : ADW_FLAP_FOLD_POLICY_NEVER);
-  adw_flap_set_reveal_flap (ADW_FLAP (self->display_flap), TRUE);
-  gtk_button_set_icon_name (GTK_BUTTON (self->fullscreen_button),
-                            full ? "view-restore-symbolic" : "view-fullscreen-symbolic");
-  gtk_widget_set_tooltip_text (self->fullscreen_button, full ? _("Leave Fullscreen (Shift+F11)")
-                                                             : _("Fullscreen (Shift+F11)"));
-  g_clear_handle_id (&self->flap_hide_id, g_source_remove);
-  if (full)  /* show where the header went, then get out of the way */
-    self->flap_hide_id = g_timeout_add (1500, hide_display_header, self);
-}
-
-/* In fullscreen, the header comes back when the pointer reaches the top
- * edge and goes when it moves down onto the guest. */
-static void
-on_display_motion (GtkEventControllerMotion *controller,
-                   double                    x,
-                   double                    y,
-                   TerraWindow              *self)
-{
-  if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
-    return;
-  if (y < 12)
-    {
-      g_clear_handle_id (&self->flap_hide_id, g_source_remove);
-      adw_flap_set_reveal_flap (ADW_FLAP (self->display_flap), TRUE);
-    }
-  else if (y > 96 && adw_flap_get_reveal_flap (ADW_FLAP (self->display_flap)) && self->flap_hide_id == 0)
-    self->flap_hide_id = g_timeout_add (400, hide_display_header, self);
-}
-
-static void
-win_fullscreen (GtkWidget *w, const char *a, GVariant *p)
-{
-  GtkWindow *window = GTK_WINDOW (w);
-
-  if (gtk_window_is_fullscreen (window))
-    gtk_window_unfullscreen (window);
-  else
-    gtk_window_fullscreen (window);
-}
-
-/* --- files dropped on the display go into the guest ---------------------------- */
-
-typedef struct {
-  GWeakRef  window;
-  AdwToast *toast;     /* the progress toast */
-  GFile   **files;     /* NULL-terminated */
-  char     *what;      /* "“name”" or "3 files" */
-} CopyFiles;
-
-static void
-copy_files_free (CopyFiles *c)
-{
-  g_weak_ref_clear (&c->window);
-  g_clear_object (&c->toast);
-  for (guint i = 0; c->files[i] != NULL; i++)
-    g_object_unref (c->files[i]);
-  g_free (c->files);
-  g_free (c->what);
-  g_free (c);
-}
-
-static void
-on_copy_progress (goffset  current,
-                  goffset  total,
-                  gpointer user_data)
-{
-  CopyFiles *c = user_data;
-  /* Translators: %s is a file name in quotes or "N files", %d a percentage */
-  g_autofree char *title = g_strdup_printf (_("Copying %s into the guest… %d %%"), c->what,
-                                            total > 0 ? (int)(100 * current / total) : 0);
-  adw_toast_set_title (c->toast, title);
-}
-
-static void
-on_files_copied (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  CopyFiles *c = user_data;
-  g_autoptr(TerraWindow) self = g_weak_ref_get (&c->window);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = terra_display_session_copy_files_finish (TERRA_DISPLAY_SESSION (source), result, &error);
-
-  adw_toast_dismiss (c->toast);
-  if (self != NULL)
-    {
-      if (!ok)
-        terra_window_show_error (self, error);
-      else
-        {
-          /* Translators: %s is a file name in quotes or "N files" */
-          g_autofree char *title = g_strdup_printf (_("Copied %s into the guest’s Downloads folder"), c->what);
-          AdwToast *toast = adw_toast_new (title);
-          adw_toast_set_timeout (toast, 5);
-          adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), toast);
-        }
-    }
-  copy_files_free (c);
-}
-
-static void
-on_files_dropped (TerraDisplayView *view,
-                  GdkFileList      *list,
-                  TerraWindow      *self)
-{
-  GSList *files = gdk_file_list_get_files (list);
-  guint n = g_slist_length (files), i = 0;
-  CopyFiles *c;
-  g_autofree char *title = NULL;
-
-  if (self->session == NULL || n == 0)
-    {
-      g_slist_free (files);
-      return;
-    }
-  c = g_new0 (CopyFiles, 1);
-  g_weak_ref_init (&c->window, self);
-  c->files = g_new0 (GFile *, n + 1);
-  for (GSList *l = files; l != NULL; l = l->next)
-    c->files[i++] = g_object_ref (l->data);
-  if (n == 1)
-    {
-      g_autofree char *name = g_file_get_basename (c->files[0]);
-      c->what = g_strdup_printf ("“%s”", name);
-    }
-  else
-    c->what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file", "%u files", n), n);
-  g_slist_free (files);
-  title = g_strdup_printf (_("Copying %s into the guest…"), c->what);
-  c->toast = adw_toast_new (title);
-  adw_toast_set_timeout (c->toast, 0);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), g_object_ref (c->toast));
-  terra_display_session_copy_files_async (self->session, c->files, on_copy_progress, c, NULL, on_files_copied, c);
-}
-
-/* Saves the guest's screen as it is now into Pictures (or the home
- * folder), named after the machine and the time. */
-static void
-win_screenshot (GtkWidget *w, const char *a, GVariant *p)
-{
-  TerraWindow *self = TERRA_WINDOW (w);
-  const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H-%M-%S");
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->session == NULL || self->shown == NULL)
-    return;
-  /* Translators: a screenshot's file name: machine name, date and time */
-  name = g_strdup_printf (_("%s %s.png"), terra_machine_get_name (self->shown), stamp);
-  g_strdelimit (name, "/", '-');
-  path = g_build_filename (pictures != NULL ? pictures : g_get_home_dir (), name, NULL);
-  if (pictures != NULL)
-    g_mkdir_with_parents (pictures, 0755);
-  if (!terra_display_session_save_png (self->session, path, &error))
-    terra_window_show_error (self, error);
-  else
-    {
-      /* Translators: %s is a file name */
-      g_autofree char *title = g_strdup_printf (_("Screenshot saved as “%s”"), name);
-      AdwToast *toast = adw_toast_new (title);
-      adw_toast_set_timeout (toast, 4);
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), toast);
-    }
-}
-
-static void
-update_display_page (TerraWindow *self)
-{
-  const char *page = "view";
-
-  if (self->shown == NULL)
-    return;
-  adw_window_title_set_title (ADW_WINDOW_TITLE (self->display_title), terra_machine_get_name (self->shown));
-  update_display_subtitle (self);
-
-  if (!terra_machine_get_is_running (self->shown))
-    {
-      page = "off";
-      if (self->session != NULL)
-        terra_display_session_disconnect (self->session);
-    }
-  else if (self->session != NULL)
-    {
-      TerraDisplayState state = terra_display_session_get_state (self->session);
-
-      if (state == TERRA_DISPLAY_STATE_DISCONNECTED)
-        terra_display_session_connect (self->session);
-      else if (state == TERRA_DISPLAY_STATE_FAILED)
-        {
-          const GError *error = terra_display_session_get_error (self->session);
-          g_autofree char *detail = error ? terra_error_get_detail (error) : NULL;
-          g_autofree char *summary = error ? terra_error_get_summary (error) : NULL;
-          adw_status_page_set_title (ADW_STATUS_PAGE (self->display_failed_page),
-                                     summary ? summary : _("The guest’s display is not available"));
-          g_autofree char *escaped = detail ? g_markup_escape_text (detail, -1) : NULL;
-          adw_status_page_set_description (ADW_STATUS_PAGE (self->display_failed_page), escaped);
-          page = "failed";
-        }
-    }
-  gtk_stack_set_visible_child_name (GTK_STACK (self->display_stack), page);
-  if (g_str_equal (page, "view"))
-    gtk_widget_grab_focus (self->display_view);
-}
-
-static void
-close_display (TerraWindow *self)
-{
-  terra_display_view_set_session (TERRA_DISPLAY_VIEW (self->display_view), NULL);
-  if (self->session != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->session, self);
-      terra_display_session_disconnect (self->session);
-      g_clear_object (&self->session);
-    }
-  if (self->shown != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->shown, self);
-      g_clear_object (&self->shown);
-    }
-}
-
-static void
 show_machine (TerraWindow  *self,
               TerraMachine *machine)
 {
-  close_display (self);
-  self->shown = g_object_ref (machine);
-  g_signal_connect_swapped (machine, "notify::state", G_CALLBACK (update_display_page), self);
-  self->session = terra_display_session_new (provide_fd, g_object_ref (machine), g_object_unref);
-  g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (update_display_page), self);
-  terra_display_view_set_session (TERRA_DISPLAY_VIEW (self->display_view), self->session);
-  if (terra_machine_get_is_running (machine))
-    terra_display_session_connect (self->session);
-  else if (terra_machine_get_can_start (machine))
+  terra_display_page_show (TERRA_DISPLAY_PAGE (self->display_page), machine);
+  if (!terra_machine_get_is_running (machine) && terra_machine_get_can_start (machine))
     start_machine (self, machine);
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "display");
-  update_display_page (self);
+}
+
+static TerraMachine *
+shown_machine (TerraWindow *self)
+{
+  return terra_display_page_get_machine (TERRA_DISPLAY_PAGE (self->display_page));
 }
 
 static void
@@ -1319,18 +1041,9 @@ win_back (GtkWidget *w, const char *a, GVariant *p)
 {
   TerraWindow *self = TERRA_WINDOW (w);
 
-  close_display (self);
+  terra_display_page_close (TERRA_DISPLAY_PAGE (self->display_page));
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "collection");
   update_content (self);
-}
-
-static void
-win_reconnect (GtkWidget *w, const char *a, GVariant *p)
-{
-  TerraWindow *self = TERRA_WINDOW (w);
-
-  if (self->session != NULL)
-    terra_display_session_connect (self->session);
 }
 
 static void
@@ -1338,39 +1051,34 @@ win_start_shown (GtkWidget *w, const char *a, GVariant *p)
 {
   TerraWindow *self = TERRA_WINDOW (w);
 
-  if (self->shown != NULL)
-    start_machine (self, self->shown);
-}
-
-/* win.send-keys("1d,38,3b"): presses the PC scancodes (hex, E0 keys as
- * 0x1xx) in order and releases them in reverse: a key combination the
- * desktop would otherwise catch (Ctrl+Alt+F1…F12, Ctrl+Alt+Backspace…). */
-static void
-win_send_keys (GtkWidget *w, const char *a, GVariant *param)
-{
-  TerraWindow *self = TERRA_WINDOW (w);
-  g_auto(GStrv) parts = g_strsplit (g_variant_get_string (param, NULL), ",", -1);
-  guint keys[8];
-  guint n = 0;
-
-  if (self->session == NULL)
-    return;
-  for (guint i = 0; parts[i] != NULL && n < G_N_ELEMENTS (keys); i++)
-    keys[n++] = (guint)g_ascii_strtoull (parts[i], NULL, 16);
-  for (guint i = 0; i < n; i++)
-    terra_display_session_key (self->session, keys[i], TRUE);
-  for (guint i = n; i > 0; i--)
-    terra_display_session_key (self->session, keys[i - 1], FALSE);
+  if (shown_machine (self) != NULL)
+    start_machine (self, shown_machine (self));
 }
 
 static void
 win_shown_action (TerraWindow *self, TerraMachineAction action)
 {
-  if (self->shown != NULL)
-    run_action (self, self->shown, action);
+  if (shown_machine (self) != NULL)
+    run_action (self, shown_machine (self), action);
 }
 static void win_shutdown_shown (GtkWidget *w, const char *a, GVariant *p) { win_shown_action (TERRA_WINDOW (w), TERRA_MACHINE_ACTION_SHUTDOWN); }
 static void win_force_off_shown (GtkWidget *w, const char *a, GVariant *p) { win_shown_action (TERRA_WINDOW (w), TERRA_MACHINE_ACTION_FORCE_OFF); }
+
+static void
+on_page_toast (TerraDisplayPage *page,
+               AdwToast         *toast,
+               TerraWindow      *self)
+{
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), g_object_ref (toast));
+}
+
+static void
+on_page_error (TerraDisplayPage *page,
+               const GError     *error,
+               TerraWindow      *self)
+{
+  terra_window_show_error (self, error);
+}
 
 /* --- create ---------------------------------------------------------------- */
 
@@ -1683,33 +1391,6 @@ on_row_activated (GtkListBox    *box,
 }
 
 static GtkWidget *
-status_page (const char *icon,
-             const char *title,
-             const char *description)
-{
-  GtkWidget *page = adw_status_page_new ();
-
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), icon);
-  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
-  if (description != NULL)
-    adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
-  return page;
-}
-
-static GtkWidget *
-pill_button (const char *label,
-             const char *action)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_widget_add_css_class (button, "pill");
-  gtk_widget_add_css_class (button, "suggested-action");
-  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  return button;
-}
-
-static GtkWidget *
 build_collection (TerraWindow *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -1763,17 +1444,17 @@ build_collection (TerraWindow *self)
   gtk_box_append (GTK_BOX (loading), gtk_label_new (_("Connecting to the virtualization service…")));
   gtk_stack_add_named (GTK_STACK (self->content_stack), loading, "loading");
 
-  self->error_page = status_page ("dialog-error-symbolic", _("Cannot Reach the Virtualization Service"), NULL);
-  adw_status_page_set_child (ADW_STATUS_PAGE (self->error_page), pill_button (_("_Try Again"), "app.retry-connection"));
+  self->error_page = terra_status_page ("dialog-error-symbolic", _("Cannot Reach the Virtualization Service"), NULL);
+  adw_status_page_set_child (ADW_STATUS_PAGE (self->error_page), terra_pill_button (_("_Try Again"), "app.retry-connection"));
   gtk_stack_add_named (GTK_STACK (self->content_stack), self->error_page, "error");
 
-  self->lost_page = status_page ("network-offline-symbolic", _("Lost Connection to the Virtualization Service"),
+  self->lost_page = terra_status_page ("network-offline-symbolic", _("Lost Connection to the Virtualization Service"),
                                  _("Your virtual machines keep running. Reconnecting…"));
   gtk_stack_add_named (GTK_STACK (self->content_stack), self->lost_page, "lost");
 
-  page = status_page ("computer-symbolic", _("No Virtual Machines"),
+  page = terra_status_page ("computer-symbolic", _("No Virtual Machines"),
                       _("Create one from an installer image (ISO), or drop an image on this window."));
-  adw_status_page_set_child (ADW_STATUS_PAGE (page), pill_button (_("_Create a Virtual Machine"), "win.new-machine"));
+  adw_status_page_set_child (ADW_STATUS_PAGE (page), terra_pill_button (_("_Create a Virtual Machine"), "win.new-machine"));
   gtk_stack_add_named (GTK_STACK (self->content_stack), page, "empty");
 
   self->list = gtk_list_box_new ();
@@ -1807,105 +1488,6 @@ build_collection (TerraWindow *self)
   return box;
 }
 
-static GtkWidget *
-build_display (TerraWindow *self)
-{
-  GtkWidget *header = adw_header_bar_new ();
-  GtkEventController *motion;
-  GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
-  GtkWidget *menu_button = gtk_menu_button_new ();
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenu) keys = g_menu_new ();
-  GtkWidget *off, *button;
-
-  gtk_widget_set_tooltip_text (back, _("Back to All Virtual Machines (Alt+←)"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (back), "win.back");
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), back);
-  self->display_title = adw_window_title_new ("", "");
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), self->display_title);
-
-  g_menu_append (keys, _("Send Ctrl+Alt+_Del"), "win.send-keys::1d,38,153"); /* Delete is E0 53 */
-  {
-    g_autoptr(GMenu) more = g_menu_new ();
-    /* Set 1 scancodes: Ctrl 1d, Alt 38, Backspace 0e, F1–F10 3b–44, F11 57, F12 58, Print E0 37. */
-    static const char *f_codes[] = { "3b", "3c", "3d", "3e", "3f", "40", "41", "42", "43", "44", "57", "58" };
-
-    g_menu_append (more, _("Ctrl+Alt+_Backspace"), "win.send-keys::1d,38,0e");
-    for (guint i = 0; i < G_N_ELEMENTS (f_codes); i++)
-      {
-        g_autofree char *label = g_strdup_printf (_("Ctrl+Alt+F%u"), i + 1);
-        g_autofree char *action = g_strdup_printf ("win.send-keys::1d,38,%s", f_codes[i]);
-        g_menu_append (more, label, action);
-      }
-    g_menu_append (more, _("_Print Screen"), "win.send-keys::137");
-    g_menu_append (more, _("_SysRq (Alt+Print Screen)"), "win.send-keys::38,137");
-    g_menu_append_submenu (keys, _("Send _Key"), G_MENU_MODEL (more));
-  }
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (keys));
-  g_menu_append (menu, _("_Shut Down"), "win.shutdown-shown");
-  g_menu_append (menu, _("_Force Off"), "win.force-off-shown");
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
-  gtk_widget_set_tooltip_text (menu_button, _("Virtual Machine Menu"));
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), menu_button);
-  self->fullscreen_button = gtk_button_new_from_icon_name ("view-fullscreen-symbolic");
-  gtk_widget_set_tooltip_text (self->fullscreen_button, _("Fullscreen (Shift+F11)"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->fullscreen_button), "win.fullscreen");
-  /* the keyboard stays with the guest */
-  gtk_widget_set_focus_on_click (self->fullscreen_button, FALSE);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->fullscreen_button);
-  button = gtk_button_new_from_icon_name ("camera-photo-symbolic");
-  gtk_widget_set_tooltip_text (button, _("Take a Screenshot of the Guest"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.screenshot");
-  gtk_widget_set_focus_on_click (button, FALSE);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
-
-  self->display_stack = gtk_stack_new ();
-  gtk_widget_set_vexpand (self->display_stack, TRUE);
-  self->display_view = terra_display_view_new ();
-  gtk_stack_add_named (GTK_STACK (self->display_stack), self->display_view, "view");
-
-  off = status_page ("system-shutdown-symbolic", _("The Virtual Machine Is Off"), NULL);
-  adw_status_page_set_child (ADW_STATUS_PAGE (off), pill_button (_("_Start"), "win.start-shown"));
-  gtk_stack_add_named (GTK_STACK (self->display_stack), off, "off");
-
-  self->display_failed_page = status_page ("dialog-error-symbolic", "", NULL);
-  button = pill_button (_("_Reconnect"), "win.reconnect");
-  adw_status_page_set_child (ADW_STATUS_PAGE (self->display_failed_page), button);
-  gtk_stack_add_named (GTK_STACK (self->display_stack), self->display_failed_page, "failed");
-
-  /* The header above the display; in fullscreen it slides over it and
-   * hides (AdwFlap, folded). */
-  self->display_flap = adw_flap_new ();
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->display_flap), GTK_ORIENTATION_VERTICAL);
-  adw_flap_set_flap (ADW_FLAP (self->display_flap), header);
-  adw_flap_set_content (ADW_FLAP (self->display_flap), self->display_stack);
-  adw_flap_set_fold_policy (ADW_FLAP (self->display_flap), ADW_FLAP_FOLD_POLICY_NEVER);
-  adw_flap_set_locked (ADW_FLAP (self->display_flap), TRUE);
-  adw_flap_set_modal (ADW_FLAP (self->display_flap), FALSE);
-  adw_flap_set_swipe_to_open (ADW_FLAP (self->display_flap), FALSE);
-  adw_flap_set_swipe_to_close (ADW_FLAP (self->display_flap), FALSE);
-  motion = gtk_event_controller_motion_new ();
-  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
-  g_signal_connect (motion, "motion", G_CALLBACK (on_display_motion), self);
-  gtk_widget_add_controller (self->display_flap, motion);
-  g_signal_connect_swapped (self, "notify::fullscreened", G_CALLBACK (on_fullscreened), self);
-  {
-    /* Shift+F11 toggles fullscreen even while the guest has the keyboard
-     * (capture phase: before the display sends keys to the guest). */
-    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
-    gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
-    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F11, GDK_SHIFT_MASK),
-                                                            gtk_named_action_new ("win.fullscreen")));
-    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
-  }
-  g_signal_connect_swapped (self->display_view, "notify::keyboard-captured",
-                            G_CALLBACK (update_display_subtitle), self);
-  g_signal_connect (self->display_view, "files-dropped", G_CALLBACK (on_files_dropped), self);
-  return self->display_flap;
-}
-
 static void
 terra_window_dispose (GObject *object)
 {
@@ -1913,7 +1495,8 @@ terra_window_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  close_display (self);
+  if (self->display_page != NULL)
+    terra_display_page_close (TERRA_DISPLAY_PAGE (self->display_page));
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->connection != NULL)
@@ -1927,7 +1510,6 @@ terra_window_dispose (GObject *object)
   g_clear_handle_id (&self->pending_new_source, g_source_remove);
   g_clear_handle_id (&self->budget_timer, g_source_remove);
   g_clear_handle_id (&self->thumbnail_timer, g_source_remove);
-  g_clear_handle_id (&self->flap_hide_id, g_source_remove);
   flush_pending_deletes (self);
   g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
   g_clear_object (&self->grouped_machines);
@@ -1951,13 +1533,9 @@ terra_window_class_init (TerraWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-lab", NULL, win_open_lab);
   gtk_widget_class_install_action (widget_class, "win.open-lab-file", "s", machine_open_lab);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, win_back);
-  gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, win_reconnect);
   gtk_widget_class_install_action (widget_class, "win.start-shown", NULL, win_start_shown);
   gtk_widget_class_install_action (widget_class, "win.shutdown-shown", NULL, win_shutdown_shown);
   gtk_widget_class_install_action (widget_class, "win.force-off-shown", NULL, win_force_off_shown);
-  gtk_widget_class_install_action (widget_class, "win.send-keys", "s", win_send_keys);
-  gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, win_fullscreen);
-  gtk_widget_class_install_action (widget_class, "win.screenshot", NULL, win_screenshot);
   gtk_widget_class_install_action (widget_class, "win.machine-start", "s", machine_start);
   gtk_widget_class_install_action (widget_class, "win.machine-open", "s", machine_open);
   gtk_widget_class_install_action (widget_class, "win.machine-shutdown", "s", machine_shutdown);
@@ -2063,7 +1641,10 @@ terra_window_new (GtkApplication    *application,
   self->main_stack = gtk_stack_new ();
   gtk_stack_set_transition_type (GTK_STACK (self->main_stack), GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
   gtk_stack_add_named (GTK_STACK (self->main_stack), build_collection (self), "collection");
-  gtk_stack_add_named (GTK_STACK (self->main_stack), build_display (self), "display");
+  self->display_page = terra_display_page_new ();
+  g_signal_connect (self->display_page, "toast", G_CALLBACK (on_page_toast), self);
+  g_signal_connect (self->display_page, "error", G_CALLBACK (on_page_error), self);
+  gtk_stack_add_named (GTK_STACK (self->main_stack), self->display_page, "display");
   adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (self->toasts), self->main_stack);
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), self->toasts);
 

@@ -171,6 +171,27 @@ eval "$(xdotool getwindowgeometry --shell "$win")"
 check "Shift+F11 again leaves fullscreen" test "$WIDTH" -lt 1280
 kill "$wm_pid" 2>/dev/null || true
 
+# A guest without an absolute pointing device (take the tablet away, as
+# guests from elsewhere may come): the display says what that means and
+# adds one in a click (USB hot-plug).
+echo "<input type='tablet' bus='usb'/>" > "$work/tablet.xml"
+chmod 644 "$work/tablet.xml"
+terra_as_user virsh -c qemu:///session detach-device demo "$work/tablet.xml" --live --config >/dev/null 2>&1 \
+  || echo "# the tablet could not be detached"
+check "without a tablet, the display says the pointer cannot follow and offers to add one" \
+  wait_for_window_text "no absolute pointing device" 30 ui
+shot "$work/gui-pointer.png"
+# the banner's button: right-aligned, just below the header bar (once the
+# banner has slid in)
+sleep 1
+xdotool mousemove --window "$win" $(( WIDTH - 75 )) 74 click 1
+check "Add a Tablet hot-plugs one: the guest's pointer follows again" \
+  wait_for_window_text "Tablet added" 20 both
+has_tablet() { # running and in the configuration
+  terra_as_user virsh -c qemu:///session dumpxml demo | grep -q "type='tablet'" &&
+    terra_as_user virsh -c qemu:///session dumpxml --inactive demo | grep -q "type='tablet'"
+}
+check "the machine has a tablet again, running and in its configuration" has_tablet
 check "no guest display listens on a TCP port" bash -c '! ss -ltnpH | grep -q qemu'
 
 sed 's/^/# gui: /' "$work/gui.log" | tail -20
