@@ -1018,15 +1018,6 @@ cmd_snapshot (Ctl   *ctl,
   return ok ? EXIT_OK : fail (error);
 }
 
-/* The display fd provider: libvirt's virDomainOpenGraphicsFD in a worker. */
-static void
-provide_fd (gpointer             user_data,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             callback_data)
-{
-  terra_machine_open_graphics_fd_async (TERRA_MACHINE (user_data), cancellable, callback, callback_data);
-}
 
 static TerraMachine *
 find_running_machine (Ctl         *ctl,
@@ -1062,7 +1053,7 @@ cmd_screenshot (Ctl   *ctl,
   machine = find_running_machine (ctl, argv[1], &error);
   if (machine == NULL)
     return fail (error);
-  if (!terra_display_capture_png_sync (provide_fd, machine, argv[2], SCREENSHOT_TIMEOUT_MS, &error))
+  if (!terra_display_capture_png_sync (terra_machine_provide_graphics_fd, machine, argv[2], SCREENSHOT_TIMEOUT_MS, &error))
     return fail (error);
   return EXIT_OK;
 }
@@ -1086,7 +1077,7 @@ cmd_type (Ctl   *ctl,
   if (machine == NULL)
     return fail (error);
   text = g_strcompress (argv[2]);
-  if (!terra_display_type_text_sync (provide_fd, machine, text, SCREENSHOT_TIMEOUT_MS, &error))
+  if (!terra_display_type_text_sync (terra_machine_provide_graphics_fd, machine, text, SCREENSHOT_TIMEOUT_MS, &error))
     return fail (error);
   return EXIT_OK;
 }
@@ -1118,7 +1109,7 @@ cmd_copy_to_guest (Ctl   *ctl,
     return fail (error);
   file = g_file_new_for_commandline_arg (argv[2]);
   files[0] = file;
-  if (!terra_display_copy_files_sync (provide_fd, machine, files, AGENT_TIMEOUT_MS, &error))
+  if (!terra_display_copy_files_sync (terra_machine_provide_graphics_fd, machine, files, AGENT_TIMEOUT_MS, &error))
     return fail (error);
   return EXIT_OK;
 }

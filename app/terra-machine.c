@@ -1178,6 +1178,26 @@ graphics_fd_worker (GTask        *task,
 }
 
 /**
+ * terra_machine_provide_graphics_fd:
+ * @machine: (type TerraMachine): the machine whose display is wanted
+ * @cancellable: (nullable): stops the wait
+ * @callback: gets the fd from terra_machine_open_graphics_fd_finish()
+ * @user_data: data for @callback
+ *
+ * A display fd provider (the shape of TerraDisplayFdProvider, which the
+ * display code takes so that it never calls libvirt itself): calls
+ * terra_machine_open_graphics_fd_async() for @machine.
+ */
+void
+terra_machine_provide_graphics_fd (gpointer             machine,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  terra_machine_open_graphics_fd_async (TERRA_MACHINE (machine), cancellable, callback, user_data);
+}
+
+/**
  * terra_machine_open_graphics_fd_async:
  * @self: a running #TerraMachine
  * @cancellable: (nullable): a #GCancellable

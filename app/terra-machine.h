@@ -119,6 +119,10 @@ gboolean           terra_machine_run_action_finish (TerraMachine        *self,
                                                     GError             **error);
 int                terra_machine_open_graphics_fd_sync (TerraMachine    *self,
                                                         GError         **error);
+void          terra_machine_provide_graphics_fd   (gpointer             machine,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
 void               terra_machine_open_graphics_fd_async (TerraMachine        *self,
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,

@@ -1496,6 +1496,46 @@ session_error (TerraDisplaySession  *self,
   return FALSE;
 }
 
+/* A session for one blocking command: connected, with a deadline. */
+typedef struct {
+  TerraDisplaySession *session;
+  Waiter               waiter;
+  guint                timeout_id;
+} Blocking;
+
+/* Connects and iterates until @done or @timeout_ms; on failure sets @error
+ * (the session's own error, else @too_late). Close with blocking_close()
+ * either way. */
+static gboolean
+blocking_open (Blocking                *b,
+               TerraDisplayFdProvider   provider,
+               gpointer                 user_data,
+               guint                    timeout_ms,
+               gboolean               (*done) (TerraDisplaySession *),
+               const char              *too_late,
+               GError                 **error)
+{
+  b->session = terra_display_session_new (provider, user_data, NULL);
+  b->waiter = (Waiter) { FALSE, 0 };
+  b->timeout_id = g_timeout_add (timeout_ms, on_timeout, &b->waiter);
+  g_signal_connect (b->session, "damage", G_CALLBACK (on_damage_seen), &b->waiter);
+  terra_display_session_connect (b->session);
+  if (!wait_until (b->session, done, &b->waiter))
+    return session_error (b->session, too_late, error);
+  return TRUE;
+}
+
+static void
+blocking_close (Blocking *b)
+{
+  if (!b->waiter.timed_out)
+    g_source_remove (b->timeout_id);
+  g_signal_handlers_disconnect_by_data (b->session, &b->waiter);
+  terra_display_session_disconnect (b->session);
+  pump_for (50);
+  g_clear_object (&b->session);
+}
+
 static gboolean
 agent_up (TerraDisplaySession *self)
 {
@@ -1534,31 +1574,19 @@ terra_display_copy_files_sync (TerraDisplayFdProvider  provider,
                                guint                   timeout_ms,
                                GError                **error)
 {
-  g_autoptr(TerraDisplaySession) self = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  Waiter waiter = { FALSE, 0 };
-  guint timeout_id;
+  Blocking b;
   gboolean ok = FALSE;
 
-  self = terra_display_session_new (provider, user_data, NULL);
-  timeout_id = g_timeout_add (timeout_ms, on_timeout, &waiter);
-  terra_display_session_connect (self);
-  if (!wait_until (self, agent_up, &waiter))
+  if (blocking_open (&b, provider, user_data, timeout_ms, agent_up,
+                     _("The guest’s SPICE agent did not connect in time: is spice-vdagent running in the guest?"), error))
     {
-      ok = session_error (self, _("The guest’s SPICE agent did not connect in time: is spice-vdagent running in the guest?"),
-                          error);
-      goto out;
+      terra_display_session_copy_files_async (b.session, files, NULL, NULL, NULL, on_copy_done, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      ok = terra_display_session_copy_files_finish (b.session, result, error);
     }
-  terra_display_session_copy_files_async (self, files, NULL, NULL, NULL, on_copy_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  ok = terra_display_session_copy_files_finish (self, result, error);
-
-out:
-  if (!waiter.timed_out)
-    g_source_remove (timeout_id);
-  terra_display_session_disconnect (self);
-  pump_for (50);
+  blocking_close (&b);
   return ok;
 }
 
@@ -1584,36 +1612,22 @@ terra_display_capture_png_sync (TerraDisplayFdProvider  provider,
                                 guint                   timeout_ms,
                                 GError                **error)
 {
-  g_autoptr(TerraDisplaySession) self = terra_display_session_new (provider, user_data, NULL);
-  Waiter waiter = { FALSE, 0 };
-  guint timeout_id;
+  Blocking b;
   gboolean ok = FALSE;
-  gint64 quiet_deadline;
 
-  timeout_id = g_timeout_add (timeout_ms, on_timeout, &waiter);
-  g_signal_connect (self, "damage", G_CALLBACK (on_damage_seen), &waiter);
-  terra_display_session_connect (self);
-
-  if (!wait_until (self, is_ready, &waiter))
+  if (blocking_open (&b, provider, user_data, timeout_ms, is_ready,
+                     _("The guest’s screen did not appear in time."), error))
     {
-      ok = session_error (self, _("The guest’s screen did not appear in time."), error);
-      goto out;
+      /* Until the screen has been quiet for 300 ms (at most 2 s). */
+      gint64 quiet_deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+      b.waiter.last_damage = g_get_monotonic_time ();
+      while (!b.waiter.timed_out && g_get_monotonic_time () < quiet_deadline &&
+             g_get_monotonic_time () - b.waiter.last_damage < 300 * 1000)
+        pump_for (50);
+      ok = terra_display_session_save_png (b.session, path, error);
     }
-
-  waiter.last_damage = g_get_monotonic_time ();
-  quiet_deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while (!waiter.timed_out && g_get_monotonic_time () < quiet_deadline &&
-         g_get_monotonic_time () - waiter.last_damage < 300 * 1000)
-    pump_for (50);
-
-  ok = terra_display_session_save_png (self, path, error);
-
-out:
-  if (!waiter.timed_out)
-    g_source_remove (timeout_id);
-  g_signal_handlers_disconnect_by_data (self, &waiter);
-  terra_display_session_disconnect (self);
-  pump_for (50);
+  blocking_close (&b);
   return ok;
 }
 
@@ -1639,38 +1653,25 @@ terra_display_type_text_sync (TerraDisplayFdProvider  provider,
                               guint                   timeout_ms,
                               GError                **error)
 {
-  g_autoptr(TerraDisplaySession) self = NULL;
   g_autoptr(GArray) events = NULL;
-  Waiter waiter = { FALSE, 0 };
-  guint timeout_id;
+  Blocking b;
   gboolean ok = FALSE;
 
   events = text_to_events (text, error);
   if (events == NULL)
     return FALSE;
-
-  self = terra_display_session_new (provider, user_data, NULL);
-  timeout_id = g_timeout_add (timeout_ms, on_timeout, &waiter);
-  terra_display_session_connect (self);
-
-  if (!wait_until (self, inputs_up, &waiter))
+  if (blocking_open (&b, provider, user_data, timeout_ms, inputs_up,
+                     _("The guest’s keyboard did not connect in time."), error))
     {
-      ok = session_error (self, _("The guest’s keyboard did not connect in time."), error);
-      goto out;
+      for (guint i = 0; i < events->len; i++)
+        {
+          guint v = g_array_index (events, guint, i);
+          terra_display_session_key (b.session, v >> 1, v & 1);
+          pump_for (15);
+        }
+      pump_for (200);
+      ok = TRUE;
     }
-  for (guint i = 0; i < events->len; i++)
-    {
-      guint v = g_array_index (events, guint, i);
-      terra_display_session_key (self, v >> 1, v & 1);
-      pump_for (15);
-    }
-  pump_for (200);
-  ok = TRUE;
-
-out:
-  if (!waiter.timed_out)
-    g_source_remove (timeout_id);
-  terra_display_session_disconnect (self);
-  pump_for (50);
+  blocking_close (&b);
   return ok;
 }

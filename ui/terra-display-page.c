@@ -69,15 +69,6 @@ page_is_fullscreen (TerraDisplayPage *self)
 
 /* --- the session and the page's state ------------------------------------------ */
 
-static void
-provide_fd (gpointer             user_data,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             callback_data)
-{
-  terra_machine_open_graphics_fd_async (TERRA_MACHINE (user_data), cancellable, callback, callback_data);
-}
-
 /* The state, or that the keyboard goes to the guest and how to get it back. */
 static void
 update_display_subtitle (TerraDisplayPage *self)
@@ -686,7 +677,7 @@ terra_display_page_show (TerraDisplayPage *self,
   terra_display_page_close (self);
   self->machine = g_object_ref (machine);
   g_signal_connect_swapped (machine, "notify::state", G_CALLBACK (update_display_page), self);
-  self->session = terra_display_session_new (provide_fd, g_object_ref (machine), g_object_unref);
+  self->session = terra_display_session_new (terra_machine_provide_graphics_fd, g_object_ref (machine), g_object_unref);
   g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (update_display_page), self);
   g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (schedule_pointer_check), self);
   g_signal_connect_swapped (self->session, "notify::mouse-absolute", G_CALLBACK (schedule_pointer_check), self);
