@@ -133,13 +133,13 @@ check "a click on the display captures it again" wait_for_window_text "Ctrl+Alt 
 # Screenshot (the header's camera button, left of fullscreen and the menu).
 rm -f "$TERRA_TEST_HOME"/demo\ *.png
 xdotool mousemove --window "$win" $(( WIDTH - 222 )) 28 click 1
-check "the screenshot button saves the guest's screen as a PNG" \
+check "the screenshot button says it saved the guest's screen" wait_for_window_text "Screenshot saved" 10 both
+check "… as a PNG" \
   bash -c 'for _ in $(seq 1 20); do ls "$1"/demo\ *.png >/dev/null 2>&1 && exit 0; sleep 0.5; done; exit 1' _ "$TERRA_TEST_HOME"
 png=$(ls "$TERRA_TEST_HOME"/demo\ *.png 2>/dev/null | head -1)
 echo "# saved: ${png:-nothing} ($(identify -format '%wx%h' "$png" 2>/dev/null))"
 check "… at the guest's own size, with its text" \
   bash -c '[ "$(identify -format "%wx%h" "$1")" = 720x400 ] && bash "$2/ocr-screen.sh" "$1" guest | grep -q "ECHO: typed in gui"' _ "$png" "$fixtures"
-check "and says so" wait_for_window_text "Screenshot saved" 10 ui
 
 # Fullscreen (Shift+F11, even with the keyboard captured): the header hides
 # and comes back at the top edge. Fullscreen is the window manager's job:
