@@ -332,10 +332,11 @@ on_agent_update (SpiceChannel *channel,
 
 /* --- clipboard (the guest agent's side) -------------------------------------- */
 
-/* The agent takes clipboard grabs once it announced clipboard by demand
- * (every spice-vdagent since 0.6). */
+/* The agent is connected and has announced its capabilities (clipboard by
+ * demand: every spice-vdagent since 0.6), so it takes clipboard grabs and
+ * files. */
 static gboolean
-agent_clipboard_ready (TerraDisplaySession *self)
+agent_ready (TerraDisplaySession *self)
 {
   return self->main != NULL && self->agent_connected
          && spice_main_channel_agent_test_capability (self->main, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND);
@@ -405,7 +406,7 @@ terra_display_session_clipboard_grab (TerraDisplaySession *self,
                                       guint                n_types)
 {
   g_return_if_fail (TERRA_IS_DISPLAY_SESSION (self));
-  if (!agent_clipboard_ready (self) || n_types == 0)
+  if (!agent_ready (self) || n_types == 0)
     return;
   spice_main_channel_clipboard_selection_grab (self->main, selection, (guint32 *)types, (int)n_types);
 }
@@ -423,7 +424,7 @@ terra_display_session_clipboard_release (TerraDisplaySession *self,
                                          guint                selection)
 {
   g_return_if_fail (TERRA_IS_DISPLAY_SESSION (self));
-  if (agent_clipboard_ready (self))
+  if (agent_ready (self))
     spice_main_channel_clipboard_selection_release (self->main, selection);
 }
 
@@ -1536,13 +1537,6 @@ blocking_close (Blocking *b)
   g_clear_object (&b->session);
 }
 
-static gboolean
-agent_up (TerraDisplaySession *self)
-{
-  return self->agent_connected && self->main != NULL
-         && spice_main_channel_agent_test_capability (self->main, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND);
-}
-
 static void
 on_copy_done (GObject      *source,
               GAsyncResult *result,
@@ -1578,7 +1572,7 @@ terra_display_copy_files_sync (TerraDisplayFdProvider  provider,
   Blocking b;
   gboolean ok = FALSE;
 
-  if (blocking_open (&b, provider, user_data, timeout_ms, agent_up,
+  if (blocking_open (&b, provider, user_data, timeout_ms, agent_ready,
                      _("The guest’s SPICE agent did not connect in time: is spice-vdagent running in the guest?"), error))
     {
       terra_display_session_copy_files_async (b.session, files, NULL, NULL, NULL, on_copy_done, &result);
