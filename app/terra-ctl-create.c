@@ -273,15 +273,6 @@ terra_ctl_cmd_create (Ctl   *ctl,
   if (machine == NULL)
     return fail (error);
 
-  if (json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      build_machine_json (b, machine);
-      root = json_builder_get_root (b);
-      print_json (root);
-    }
-  else
-    print_machine_line (machine);
+  print_machine (machine, json);
   return EXIT_OK;
 }

@@ -68,6 +68,8 @@ void          build_machine_json (JsonBuilder           *b,
                                   TerraMachine          *m);
 /* The machine as one line of `list`. */
 void          print_machine_line (TerraMachine          *m);
+void          print_machine      (TerraMachine          *m,
+                                  gboolean               json);
 /* A new machine as the budget sees it. */
 void          proposal_for_spec  (TerraProposal         *p,
                                   const TerraMachineSpec *spec,

@@ -174,6 +174,23 @@ print_machine_line (TerraMachine *m)
            terra_machine_get_os_id (m) ? terra_machine_get_os_id (m) : "-");
 }
 
+/* One machine, as `list` shows it: a JSON object (--json) or a line. */
+void
+print_machine (TerraMachine *m,
+               gboolean      json)
+{
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      build_machine_json (b, m);
+      root = json_builder_get_root (b);
+      print_json (root);
+    }
+  else
+    print_machine_line (m);
+}
+
 gboolean
 parse_options (GOptionEntry   *entries,
                const char     *parameter_string,
@@ -804,16 +821,7 @@ cmd_clone (Ctl   *ctl,
   clone = find_machine (ctl, uuid, &error);
   if (clone == NULL)
     return fail (error);
-  if (json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      build_machine_json (b, clone);
-      root = json_builder_get_root (b);
-      print_json (root);
-    }
-  else
-    print_machine_line (clone);
+  print_machine (clone, json);
   return EXIT_OK;
 }
 
