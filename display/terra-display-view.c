@@ -4,14 +4,18 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Frames: the session's "damage" handler only records the rectangle
- * (TerraDamage: clipped, clamped to a bounding box past a few dozen) and
- * queues a draw; the frame clock coalesces thousands of invalidates into
- * one snapshot per frame. GTK 4.8 has no texture builder with update
- * regions, so each frame is a GdkMemoryTexture over one of two buffers: the
- * frame copies only what changed since that buffer was last written
- * (forcing SPICE's undefined X byte opaque), and a buffer is only written
- * once no texture but ours holds it — otherwise it is replaced. The GL
- * fast path (glTexSubImage2D on a GtkGLArea) is still to come.
+ * (TerraDamage: clipped, clamped to a bounding box past a few dozen) for the
+ * drawing path in use and queues a draw; the frame clock coalesces
+ * thousands of invalidates into one frame. The path follows GTK's renderer:
+ * - GL: a GtkGLArea child with one texture, into which only the damage is
+ *   uploaded straight from SPICE's canvas (terra-display-gl.c);
+ * - cairo: a cairo node that paints the canvas itself, nothing copied;
+ * - memory textures, when the GL area cannot realize: GTK 4.8 has no
+ *   texture builder with update regions, so each frame is a GdkMemoryTexture
+ *   over one of two buffers; the frame copies only what changed since that
+ *   buffer was last written (forcing SPICE's undefined X byte opaque), and a
+ *   buffer is only written once no texture but ours holds it — otherwise it
+ *   is replaced.
  */
 #define G_LOG_DOMAIN "terra-display"
 
@@ -35,53 +39,57 @@ struct _TerraDisplayView
   GtkWidget            parent_instance;
 
   TerraDisplaySession *session;
-  GdkTexture          *texture;    /* over buffers[current] */
-  gboolean             stale;
-  /* Two frame buffers (BGRA, width × 4 bytes a row) and, for each, what
-   * changed on the guest since it was last written. */
-  FrameBuffer         *buffers[2];
-  TerraDamage          pending[2];
-  int                  buffer_width;
-  int                  buffer_height;
-  guint                current;
-  guint64              copied_pixels;  /* statistics: pixels copied … */
-  guint64              frames;         /* … over this many frames */
   GtkWidget           *placeholder;   /* GtkLabel shown until READY */
   TerraDisplayFit      fit;
+  int                  buffer_width;  /* the guest surface last drawn */
+  int                  buffer_height;
+  gboolean             stale;         /* damage not yet in a frame */
+
+  /* GTK's GL renderer: a GtkGLArea child with one texture, into which only
+   * the damage is uploaded (terra-display-gl.c). */
+  GtkWidget           *gl_area;
+  TerraDisplayGl      *gl;
+  TerraDamage          gl_damage;
+  gboolean             gl_failed;
+  /* The cairo renderer: the guest's surface itself, wrapped as an xRGB
+   * cairo image (cairo ignores the X byte); painted through a cairo node in
+   * the same frame it was snapshot in, so nothing is copied. */
+  gboolean             cairo_renderer;
+  cairo_surface_t     *canvas;
+  const guint8        *canvas_pixels;
+  /* Memory textures (GL unavailable): two frame buffers (BGRA, width × 4
+   * bytes a row) and, for each, what changed on the guest since it was
+   * last written. */
+  GdkTexture          *texture;    /* over buffers[current] */
+  FrameBuffer         *buffers[2];
+  TerraDamage          pending[2];
+  guint                current;
+
+  /* Statistics: pixels copied or uploaded over this many frames. */
+  guint64              copied_pixels;
+  guint64              frames;
   /* Latency, for bench/display: when the oldest damage not yet in a frame
-   * arrived, and (once a snapshot took it) when the damage of the frame
-   * being painted did (monotonic µs). Written to $TERRARIUM_DISPLAY_BENCH_LOG
+   * arrived, and (once a frame took it) when the damage of the frame being
+   * painted did (monotonic µs). Written to $TERRARIUM_DISPLAY_BENCH_LOG
    * after each paint, when that is set. */
   gint64               damage_since;
   gint64               painting_since;
   guint64              painting_pixels;
   FILE                *bench_log;
-  /* The cairo renderer (no GL): the guest's surface itself, wrapped as an
-   * xRGB cairo image (cairo ignores the X byte); painted through a cairo
-   * node in the same frame it was snapshot in, so nothing is copied. */
-  gboolean             cairo_renderer;
+  GdkFrameClock       *frame_clock;
+  gulong               after_paint_id;
+
   /* Guest integration (spice-vdagent): the clipboards, and the guest's
    * screen resized to the widget, 400 ms after the last change. */
   TerraDisplayClipboard *clipboard;
-  /* GTK's GL renderer: a GtkGLArea child with one texture, into which only
-   * the damage is uploaded (terra-display-gl.c); memory textures are the
-   * fallback when it cannot realize. */
-  GtkWidget           *gl_area;
-  TerraDisplayGl      *gl;
-  TerraDamage          gl_damage;
-  gboolean             gl_failed;
+  guint                resize_id;
+  int                  wanted_width;
+  int                  wanted_height;
   /* The keyboard: captured while the view has the focus (system shortcuts
    * go to the guest); pressing and releasing Ctrl+Alt with nothing else
    * releases it. */
   gboolean             keyboard_captured;
   gboolean             release_armed;
-  guint                resize_id;
-  int                  wanted_width;
-  int                  wanted_height;
-  cairo_surface_t     *canvas;
-  const guint8        *canvas_pixels;
-  GdkFrameClock       *frame_clock;
-  gulong               after_paint_id;
 };
 
 G_DEFINE_FINAL_TYPE (TerraDisplayView, terra_display_view, GTK_TYPE_WIDGET)
@@ -146,11 +154,18 @@ static void
 on_damage (TerraDisplayView *self,
            int x, int y, int w, int h)
 {
-  terra_damage_add (&self->pending[0], x, y, w, h);
-  terra_damage_add (&self->pending[1], x, y, w, h);
-  terra_damage_add (&self->gl_damage, x, y, w, h);
+  /* Only the path in use keeps damage (the cairo one paints everything);
+   * a path taken later starts from a full copy anyway. */
   if (self->gl_area != NULL)
-    gtk_gl_area_queue_render (GTK_GL_AREA (self->gl_area));
+    {
+      terra_damage_add (&self->gl_damage, x, y, w, h);
+      gtk_gl_area_queue_render (GTK_GL_AREA (self->gl_area));
+    }
+  else if (!self->cairo_renderer)
+    {
+      terra_damage_add (&self->pending[0], x, y, w, h);
+      terra_damage_add (&self->pending[1], x, y, w, h);
+    }
   if (self->damage_since == 0)
     self->damage_since = g_get_monotonic_time ();
   self->stale = TRUE;
@@ -234,6 +249,26 @@ free_buffers (TerraDisplayView *self)
   self->buffer_width = self->buffer_height = 0;
 }
 
+/* A frame took the damage so far: @copied pixels went into a buffer or
+ * texture. Counts it for the statistics (logged at 8, 16, 32, … frames) and
+ * starts its latency for the benchmark log. */
+static void
+frame_taken (TerraDisplayView *self,
+             guint64           copied,
+             int               width,
+             int               height)
+{
+  self->painting_pixels = copied;
+  self->painting_since = self->damage_since != 0 ? self->damage_since : g_get_monotonic_time ();
+  self->damage_since = 0;
+  self->stale = FALSE;
+  self->copied_pixels += copied;
+  self->frames++;
+  if (self->frames >= 8 && (self->frames & (self->frames - 1)) == 0)
+    g_debug ("display: %" G_GUINT64_FORMAT " frames, %.1f %% of full frames copied",
+             self->frames, 100.0 * self->copied_pixels / ((double)self->frames * width * height));
+}
+
 /* Copies @damage's rectangles from the guest's surface into @buffer,
  * forcing the X byte opaque (GTK 4.8 has no xRGB memory format and SPICE
  * leaves that byte undefined). Returns the pixels copied. */
@@ -299,15 +334,7 @@ ensure_texture (TerraDisplayView *self)
       terra_damage_reset (&self->pending[next], width, height, TRUE);
     }
   buffer = self->buffers[next];
-  self->painting_pixels = copy_damage (buffer->data, pixels, stride, &self->pending[next]);
-  self->copied_pixels += self->painting_pixels;
-  self->painting_since = self->damage_since != 0 ? self->damage_since : g_get_monotonic_time ();
-  self->damage_since = 0;
-  self->frames++;
-  if (self->frames >= 8 && (self->frames & (self->frames - 1)) == 0)
-    /* 8, 16, 32, … frames: how much of each frame was copied. */
-    g_debug ("display: %" G_GUINT64_FORMAT " frames, %.1f %% of full frames copied",
-             self->frames, 100.0 * self->copied_pixels / ((double)self->frames * width * height));
+  frame_taken (self, copy_damage (buffer->data, pixels, stride, &self->pending[next]), width, height);
   terra_damage_reset (&self->pending[next], width, height, FALSE);
   self->current = next;
 
@@ -347,13 +374,7 @@ snapshot_canvas (TerraDisplayView *self,
   self->buffer_width = width;
   self->buffer_height = height;
   if (self->stale)
-    {
-      /* statistics and the benchmark's latency, as for textures */
-      self->painting_pixels = (guint64)width * height;
-      self->painting_since = self->damage_since != 0 ? self->damage_since : g_get_monotonic_time ();
-      self->damage_since = 0;
-      self->stale = FALSE;
-    }
+    frame_taken (self, 0, width, height);  /* painted in place: nothing copied */
   self->fit = terra_display_fit (w, h, width, height);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (self->fit.x, self->fit.y,
                                                                  width * self->fit.scale,
@@ -572,14 +593,7 @@ on_gl_render (GtkGLArea        *area,
   if (pixels != NULL)
     {
       terra_damage_reset (&self->gl_damage, width, height, FALSE);
-      self->painting_pixels = uploaded;
-      self->painting_since = self->damage_since != 0 ? self->damage_since : g_get_monotonic_time ();
-      self->damage_since = 0;
-      self->copied_pixels += uploaded;
-      self->frames++;
-      if (self->frames >= 8 && (self->frames & (self->frames - 1)) == 0)
-        g_debug ("display: %" G_GUINT64_FORMAT " frames, %.1f %% of full frames copied",
-                 self->frames, 100.0 * self->copied_pixels / ((double)self->frames * width * height));
+      frame_taken (self, uploaded, width, height);
     }
   return TRUE;
 }
